@@ -1,0 +1,84 @@
+"""The `syria-incidents` command line (also `python -m syria_incidents`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .paths import DATA_DIR, NOTEBOOKS_DIR
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_data
+
+    try:
+        problems = validate_data(Path(args.data))
+    except Exception as err:  # a bug of ours must still not surface as a traceback to curators
+        print(f"{args.data}:1:*: validation stopped by an internal error: {err!r}")
+        return 1
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found", file=sys.stderr)
+        return 1
+    print(f"{args.data}: all tables valid", file=sys.stderr)
+    return 0
+
+
+def cmd_derive(args: argparse.Namespace) -> int:
+    """Recompute the estimate columns of incidents.csv from claims.csv."""
+    from .curation import rewrite_estimates
+
+    changed = rewrite_estimates(Path(args.data))
+    print(f"{changed} incident{'s' if changed != 1 else ''} updated", file=sys.stderr)
+    return 0
+
+
+def cmd_place(args: argparse.Namespace) -> int:
+    from . import gazetteer
+
+    matches = gazetteer.lookup(" ".join(args.name), admin1_pcode=args.admin1, limit=args.limit)
+    print(gazetteer.format_matches(matches))
+    return 0 if matches else 1
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .runner import refresh
+
+    return refresh(args.notebooks, force=args.force, data_dir=Path(args.data))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="syria-incidents", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every table against the codebook; exit 1 on any problem")
+    p.add_argument("--data", default=str(DATA_DIR), help="data folder (default: the project's data/)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("derive", help="recompute incidents' low/best/high and victim split from the claims")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.set_defaults(func=cmd_derive)
+
+    p = sub.add_parser("refresh", help="validate, execute the notebooks, export figures, build site/")
+    p.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: all in {NOTEBOOKS_DIR.name}/)")
+    p.add_argument("--force", action="store_true", help="run notebooks even when their inputs are unchanged")
+    p.add_argument("--data", default=str(DATA_DIR), help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_refresh)
+
+    p = sub.add_parser("place", help="look a place name up in the gazetteer (English or Arabic)")
+    p.add_argument("name", nargs="+")
+    p.add_argument("--admin1", help="only this governorate (P-code, e.g. SY06)")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_place)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

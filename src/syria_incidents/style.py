@@ -1,0 +1,100 @@
+"""The house style: one look for every figure, a colour-blind-safe palette, deterministic files.
+
+Colours are the Okabe-Ito palette (safe for the common forms of colour blindness); each category keeps
+its colour in every notebook. Figures are sized for GitHub's notebook width (about 900 px).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .geography import BOUNDARY_ATTRIBUTION
+from .paths import FIGURES_DIR
+
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
+    "grey": "#999999",
+}
+VICTIM_COLOURS = {
+    "civilians": OKABE_ITO["vermillion"],
+    "security_forces": OKABE_ITO["blue"],
+    "other_armed": OKABE_ITO["green"],
+    "unknown_status": OKABE_ITO["grey"],
+}
+VICTIM_LABELS = {
+    "civilians": "Civilians",
+    "security_forces": "Syrian state forces",
+    "other_armed": "Other armed groups",
+    "unknown_status": "Status not reported",
+}
+SOURCE_COLOURS = {"ours": OKABE_ITO["black"], "sohr": OKABE_ITO["orange"], "snhr": OKABE_ITO["purple"],
+                  "ohchr": OKABE_ITO["sky_blue"], "un_coi": OKABE_ITO["sky_blue"],
+                  "syrian_gov": OKABE_ITO["blue"], "syria_national_commission": OKABE_ITO["blue"],
+                  "reuters": OKABE_ITO["green"], "afp": OKABE_ITO["green"]}
+SEQUENTIAL_CMAP = "YlOrRd"
+FIG_WIDTH_IN = 9.0
+DPI = 110
+
+HOUSE_RC = {
+    "figure.figsize": (FIG_WIDTH_IN, 5.0),
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#dddddd",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
+                                         ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black")]),
+    "svg.hashsalt": "syria-incidents",
+    "svg.fonttype": "path",
+}
+
+
+def use_house_style() -> None:
+    """Apply the house style to matplotlib (notebooks call this once, at the top)."""
+    mpl.rcParams.update(HOUSE_RC)
+
+
+def source_line(as_of: pd.Timestamp | str, extra: str = "") -> str:
+    date = pd.Timestamp(as_of).strftime("%-d %B %Y")
+    text = (f"Source: syria-incidents, data to {date} (every figure traceable to dated claims in "
+            f"data/claims.csv){'; ' + extra if extra else ''}. {BOUNDARY_ATTRIBUTION}")
+    return text
+
+
+def add_source_line(fig: plt.Figure, as_of: pd.Timestamp | str, extra: str = "") -> None:
+    """Write the source line, with the data's own date, under the figure."""
+    fig.text(0.01, -0.01, source_line(as_of, extra), ha="left", va="top", fontsize=7, color="#555555",
+             wrap=True, transform=fig.transFigure)
+
+
+def figures_dir() -> Path:
+    return Path(os.environ.get("SYRIA_INCIDENTS_FIGURES_DIR", FIGURES_DIR))
+
+
+def save_figure(fig: plt.Figure, name: str, directory: Path | None = None) -> list[Path]:
+    """Save a figure as PNG and SVG without timestamps or version stamps (byte-identical reruns).
+
+    `name` starts with the notebook's two-digit number (e.g. "01-weekly-deaths") so that the runner
+    knows which notebook owns it.
+    """
+    out = Path(directory) if directory is not None else figures_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / f"{name}.png", out / f"{name}.svg"]
+    fig.savefig(paths[0], metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    return paths
