@@ -35,6 +35,14 @@ def cmd_derive(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_codebook(args: argparse.Namespace) -> int:
+    from .codebook import update_codebook
+
+    changed = update_codebook(Path(args.data))
+    print("data/README.md " + ("updated" if changed else "already current"), file=sys.stderr)
+    return 0
+
+
 def cmd_place(args: argparse.Namespace) -> int:
     from . import gazetteer
 
@@ -60,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("derive", help="recompute incidents' low/best/high and victim split from the claims")
     p.add_argument("--data", default=str(DATA_DIR))
     p.set_defaults(func=cmd_derive)
+
+    p = sub.add_parser("codebook", help="regenerate the field tables of data/README.md from datapackage.json")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.set_defaults(func=cmd_codebook)
 
     p = sub.add_parser("refresh", help="validate, execute the notebooks, export figures, build site/")
     p.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: all in {NOTEBOOKS_DIR.name}/)")

@@ -108,7 +108,11 @@ def execute(nb_path: Path, figures_dir: Path, data_dir: Path = DATA_DIR) -> nbfo
                            connection_file=str(Path(runtime) / "kernel.json"))
         client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, kernel_name="python3", record_timing=False,
                                 resources={"metadata": {"path": str(nb_path.parent)}})
-        _run(client, nb, nb_path, data_dir, figures_dir)
+        try:
+            _run(client, nb, nb_path, data_dir, figures_dir)
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     for cell in nb.cells:
         if cell.cell_type == "code":
             for output in cell.get("outputs", []):

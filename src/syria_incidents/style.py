@@ -37,6 +37,10 @@ SOURCE_COLOURS = {"ours": OKABE_ITO["black"], "sohr": OKABE_ITO["orange"], "snhr
                   "ohchr": OKABE_ITO["sky_blue"], "un_coi": OKABE_ITO["sky_blue"],
                   "syrian_gov": OKABE_ITO["blue"], "syria_national_commission": OKABE_ITO["blue"],
                   "reuters": OKABE_ITO["green"], "afp": OKABE_ITO["green"]}
+SOURCE_LABELS = {"ours": "this record", "sohr": "SOHR", "snhr": "SNHR", "ohchr": "OHCHR (UN)",
+                 "un_coi": "UN Commission of Inquiry", "un_other": "UN", "syrian_gov": "Syrian government",
+                 "syria_national_commission": "Syria's national commission", "reuters": "Reuters", "afp": "AFP",
+                 "ap": "AP", "sdf": "SDF", "idf": "Israeli military", "white_helmets": "Civil Defence"}
 SEQUENTIAL_CMAP = "YlOrRd"
 FIG_WIDTH_IN = 9.0
 DPI = 110
@@ -60,8 +64,13 @@ HOUSE_RC = {
     "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
                                          ("blue", "orange", "green", "vermillion", "purple", "sky_blue", "black")]),
     "svg.hashsalt": "syria-incidents",
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # keep text as text: searchable, accessible, and checkable by the tests
 }
+
+
+def source_label(source_id: str, names: dict[str, str] | None = None) -> str:
+    """A short label for a source in charts: the usual abbreviation, else its registered name."""
+    return SOURCE_LABELS.get(source_id) or (names or {}).get(source_id, source_id).split(" (")[0]
 
 
 def use_house_style() -> None:
@@ -86,15 +95,20 @@ def figures_dir() -> Path:
     return Path(os.environ.get("SYRIA_INCIDENTS_FIGURES_DIR", FIGURES_DIR))
 
 
-def save_figure(fig: plt.Figure, name: str, directory: Path | None = None) -> list[Path]:
+def figure_paths(name: str, directory: Path | None = None) -> tuple[Path, Path]:
+    """Where save_figure writes the PNG and the SVG of a figure."""
+    out = Path(directory) if directory is not None else figures_dir()
+    return out / f"{name}.png", out / f"{name}.svg"
+
+
+def save_figure(fig: plt.Figure, name: str, directory: Path | None = None) -> None:
     """Save a figure as PNG and SVG without timestamps or version stamps (byte-identical reruns).
 
     `name` starts with the notebook's two-digit number (e.g. "01-weekly-deaths") so that the runner
-    knows which notebook owns it.
+    knows which notebook owns it. Returns nothing, so that a notebook cell ending with it shows only
+    the figure.
     """
-    out = Path(directory) if directory is not None else figures_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / f"{name}.png", out / f"{name}.svg"]
-    fig.savefig(paths[0], metadata={"Software": None})
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
-    return paths
+    png, svg = figure_paths(name, directory)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png, metadata={"Software": None})
+    fig.savefig(svg, metadata={"Date": None, "Creator": None})

@@ -242,7 +242,7 @@ DATE_COLUMNS = {
     "incidents": ("date_start", "date_end"),
     "claims": ("published_at",),
     "episodes": ("date_start", "date_end"),
-    "monitor_tolls": ("published_at", "period_start", "period_end"),
+    "monitor_tolls": ("published_at", "period_end"),  # a monthly toll may begin before 8 December
 }
 DATE_ORDER = {
     "incidents": ("date_start", "date_end"),
@@ -434,7 +434,11 @@ def _norm_place(name: str) -> str:
 
 @rule
 def no_duplicate_incidents(ctx: Context) -> list[Problem]:
-    """No two active incidents look like the same event, unless a curator linked them as distinct."""
+    """No two active incidents look like the same event, unless a curator linked them as distinct.
+
+    Alike: overlapping dates and either the same place (normalised name, same governorate), or the
+    same page and figure in their claims for the same district, event type and perpetrator.
+    """
     inc = ctx.tables["incidents"]
     inc = inc[(inc["status"] == "active") & inc["date_start"].notna() & inc["date_end"].notna()]
     linked = set()
@@ -456,7 +460,8 @@ def no_duplicate_incidents(ctx: Context) -> list[Problem]:
             if a["record_type"] != b["record_type"] or frozenset((a["incident_id"], b["incident_id"])) in linked:
                 continue
             same_place = place[i] == place[j] and a["admin1_pcode"] == b["admin1_pcode"]
-            same_claim = bool(claim_keys.get(a["incident_id"], set()) & claim_keys.get(b["incident_id"], set()))
+            same_claim = (bool(claim_keys.get(a["incident_id"], set()) & claim_keys.get(b["incident_id"], set()))
+                          and all(a[k] == b[k] for k in ("admin2_pcode", "event_type", "perpetrator")))
             if same_place or same_claim:
                 why = "the same place" if same_place else "a claim with the same page and figure"
                 first, later = (a, b) if a["_line"] < b["_line"] else (b, a)
