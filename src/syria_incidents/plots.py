@@ -35,6 +35,15 @@ def _titles(fig: plt.Figure, title: str, subtitle: str) -> None:
     fig.text(0.01, 0.995, subtitle, ha="left", va="top", fontsize=9.5, color="#333333")
 
 
+def _finish(fig: plt.Figure, title: str, subtitle: str, as_of: pd.Timestamp, extra: str = "",
+            top: float = 0.93) -> plt.Figure:
+    """Title, subtitle, layout and the source line: the last steps of every figure."""
+    _titles(fig, title, subtitle)
+    fig.tight_layout(rect=(0, 0, 1, top))
+    add_source_line(fig, as_of, extra)
+    return fig
+
+
 def _month_axis(ax: plt.Axes) -> None:
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 3, 5, 7, 9, 11]))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
@@ -88,10 +97,7 @@ def weekly_deaths(weekly: pd.DataFrame, episodes: pd.DataFrame, as_of: pd.Timest
     ax2.legend(loc="upper left", fontsize=8)
     _shade_provisional(ax2, as_of)
     _month_axis(ax2)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
-    add_source_line(fig, as_of, "weeks run Monday to Sunday; a multi-day incident counts in the week it began")
-    return fig
+    return _finish(fig, title, subtitle, as_of, "weeks run Monday to Sunday; a multi-day incident counts in the week it began", top=0.96)
 
 
 def monthly_comparison(comparison: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
@@ -160,10 +166,7 @@ def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
                 ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=6.5)
         ax.set_xlim(34.1, 42.5)
         _map_axes(ax)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    add_source_line(fig, as_of, geography.POPULATION_ATTRIBUTION)
-    return fig
+    return _finish(fig, title, subtitle, as_of, geography.POPULATION_ATTRIBUTION, top=0.95)
 
 
 def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Timestamp,
@@ -187,10 +190,7 @@ def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Time
     axb.grid(axis="x")
     for i, v in enumerate(unplaced.values[::-1]):
         axb.text(v, i, f" {v:,}", va="center", fontsize=7)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
-    add_source_line(fig, as_of, "districts: OCHA 2015 set (61)")
-    return fig
+    return _finish(fig, title, subtitle, as_of, "districts: OCHA 2015 set (61)", top=0.94)
 
 
 def _place_groups(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -241,10 +241,7 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
             handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#444444", ms=float(np.sqrt(area(n))),
                                   label=f"{n:,} death{'s' if n > 1 else ''}"))
     ax.legend(handles=handles, loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9, labelspacing=1.1)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of, top=0.95)
 
 
 def quarterly_maps(quarters: dict[str, pd.Series], as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
@@ -294,10 +291,7 @@ def heatmap(matrix: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str
     ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=8)
     ax.grid(False)
     fig.colorbar(im, ax=ax, shrink=0.8, label="deaths (best, log scale)")
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    add_source_line(fig, as_of, "cells: deaths (incidents)" if counts is not None else "")
-    return fig
+    return _finish(fig, title, subtitle, as_of, "cells: deaths (incidents)" if counts is not None else "", top=0.95)
 
 
 def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
@@ -327,10 +321,7 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
     axs.set_ylim(0, 1)
     axs.set_xticks(x, [m.strftime("%b\n%y") for m in table.index], fontsize=8)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of, top=0.95)
 
 
 def horizontal_bars(values: pd.Series, as_of: pd.Timestamp, title: str, subtitle: str,
@@ -343,10 +334,7 @@ def horizontal_bars(values: pd.Series, as_of: pd.Timestamp, title: str, subtitle
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(xlabel)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.92))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of, top=0.92)
 
 
 def civilian_share(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
@@ -359,10 +347,7 @@ def civilian_share(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     ax.set_xticks(x, [m.strftime("%b\n%y") for m in table.index], fontsize=8)
     ax.set_ylabel("share of deaths")
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of)
 
 
 def episode_timeline(daily: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
@@ -377,10 +362,7 @@ def episode_timeline(daily: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     ax.set_ylabel("deaths (best) in named incidents")
     ax.legend(fontsize=8)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of)
 
 
 def toll_drift(drift: pd.DataFrame, ours: int, as_of: pd.Timestamp, title: str, subtitle: str,
@@ -399,10 +381,7 @@ def toll_drift(drift: pd.DataFrame, ours: int, as_of: pd.Timestamp, title: str, 
     ax.set_ylabel("reported deaths")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
     ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3, frameon=False)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    add_source_line(fig, as_of, "tolls from monitor_tolls.csv, dated by publication")
-    return fig
+    return _finish(fig, title, subtitle, as_of, "tolls from monitor_tolls.csv, dated by publication")
 
 
 def coverage(weekly_counts: pd.DataFrame, by_gov_weeks: pd.DataFrame, as_of: pd.Timestamp,
@@ -426,10 +405,7 @@ def coverage(weekly_counts: pd.DataFrame, by_gov_weeks: pd.DataFrame, as_of: pd.
     ax2.set_yticks(range(by_gov_weeks.shape[0]), by_gov_weeks.index, fontsize=7.5)
     ax2.grid(False)
     ax2.set_title("named incidents per governorate and month", fontsize=9, loc="left")
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
-    add_source_line(fig, as_of)
-    return fig
+    return _finish(fig, title, subtitle, as_of, top=0.95)
 
 
 def source_ranges(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
@@ -466,7 +442,4 @@ def source_ranges(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle
     handles += [Line2D([], [], color="#444444", marker=m, ls="", ms=6, mfc="none", label=f"counts {p}")
                 for p, m in (("everyone", "o"), ("civilians", "s"))]
     ax.legend(handles=handles, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncols=4, frameon=False)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
-    add_source_line(fig, as_of, "each source's latest published total (monitor_tolls.csv)")
-    return fig
+    return _finish(fig, title, subtitle, as_of, "each source's latest published total (monitor_tolls.csv)", top=0.94)
