@@ -111,19 +111,20 @@ def _finish(summary: dict, split: dict, basis: str) -> dict:
     }
 
 
+def _csv_value(column: str, value) -> str:
+    """How an estimate is written in incidents.csv."""
+    if column == "partisan_only":
+        return "true" if bool(value) else "false"
+    if column == "fatality_basis":
+        return str(value)
+    return str(int(value))
+
+
 def apply_estimates(raw_incidents: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the raw (string) incidents table with its estimate columns replaced by `estimates`."""
+    """A copy of the raw (string) incidents table with its estimate columns replaced by `estimates`
+    (rows without claims keep what they had)."""
     out = raw_incidents.copy()
     est = estimates.reindex(out["incident_id"])
     for col in ESTIMATE_COLUMNS:
-        values = est[col].to_numpy()
-        formatted = []
-        for old, new in zip(out[col], values):
-            if pd.isna(new):
-                formatted.append(old)
-            elif isinstance(new, (bool,)) or col == "partisan_only":
-                formatted.append("true" if bool(new) else "false")
-            else:
-                formatted.append(str(int(new)) if col != "fatality_basis" else str(new))
-        out[col] = formatted
+        out[col] = [old if pd.isna(new) else _csv_value(col, new) for old, new in zip(out[col], est[col].to_numpy())]
     return out

@@ -19,7 +19,6 @@ from .paths import REFERENCE_DIR
 METRIC_CRS = "EPSG:32637"
 COASTAL_FALLBACK_M = 2000.0
 POPULATION_COLUMN = "pop_2016_est"
-POPULATION_YEAR = 2016
 
 BOUNDARY_ATTRIBUTION = ("Boundaries: UN OCHA COD-AB Syria (CC BY 3.0 IGO); the boundaries and names shown "
                         "do not imply endorsement by the United Nations.")
@@ -40,10 +39,6 @@ def admin1(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
 def admin2(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """The 61 districts (OCHA COD-AB 2015, harmonised to the 2020 governorates)."""
     return _read(str(Path(reference_dir) / "syria_adm2.geojson")).copy()
-
-
-def country(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
-    return _read(str(Path(reference_dir) / "syria_adm0.geojson")).copy()
 
 
 def population(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:

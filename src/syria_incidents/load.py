@@ -53,10 +53,6 @@ def cast(frame: pd.DataFrame, fields: list[dict]) -> pd.DataFrame:
     return out
 
 
-def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
-    return cast(read_raw(name, data_dir), schema_fields(data_dir)[name])
-
-
 @dataclass(frozen=True)
 class Tables:
     incidents: pd.DataFrame

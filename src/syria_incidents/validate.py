@@ -219,7 +219,6 @@ def _frictionless_problems(data_dir: Path, descriptor: dict, usable: set[str]) -
 
 @dataclass
 class Context:
-    data_dir: Path
     reference_dir: Path
     tables: dict[str, pd.DataFrame]  # typed, with a `_line` column; schema-invalid cells emptied
     today: pd.Timestamp
@@ -552,7 +551,7 @@ def validate_data(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> li
                 frame.loc[frame["_line"] == line, column] = ""
         typed[name] = cast(frame, fields[name])
     reference_dir = data_dir / "reference" if (data_dir / "reference").is_dir() else REFERENCE_DIR
-    ctx = Context(data_dir, reference_dir, typed, today_ts)
+    ctx = Context(reference_dir, typed, today_ts)
     for check in RULES.values():
         problems += [replace(p, origin=check.__name__) for p in check(ctx)
                      if (p.file, p.line, p.column) not in invalid]
