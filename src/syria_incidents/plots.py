@@ -44,6 +44,19 @@ def _finish(fig: plt.Figure, title: str, subtitle: str, as_of: pd.Timestamp, ext
     return fig
 
 
+def _cut_axis(ax: plt.Axes, x, totals: pd.Series, highs: pd.Series) -> float:
+    """A linear axis keeps stacked categories proportional; the few periods that would flatten
+    everything else are cut at the top and labelled with their total. Returns the cut."""
+    cap = max(50.0, 3 * float(np.percentile(highs, 75)))
+    ax.set_ylim(0, cap)
+    for xi, total in zip(x, totals):
+        if total > cap:
+            ax.annotate(f"{int(total):,} ↑", (xi, cap), xytext=(0, -2), textcoords="offset points", ha="center",
+                        va="top", fontsize=7.5, fontweight="bold", color="white",
+                        bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+    return cap
+
+
 def _month_axis(ax: plt.Axes) -> None:
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=[1, 3, 5, 7, 9, 11]))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
@@ -73,15 +86,7 @@ def weekly_deaths(weekly: pd.DataFrame, episodes: pd.DataFrame, as_of: pd.Timest
                 yerr=[(weekly["deaths_best"] - weekly["deaths_low"])[has_range],
                       (weekly["deaths_high"] - weekly["deaths_best"])[has_range]],
                 fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5, label="low-high range")
-    # A linear axis keeps the stacked categories proportional; the few episode weeks that would
-    # flatten everything else are cut at the top and labelled with their total.
-    cap = max(50.0, 3 * float(np.percentile(weekly["deaths_high"], 90)))
-    ax.set_ylim(0, cap)
-    for xi, total in zip(x, weekly["deaths_best"]):
-        if total > cap:
-            ax.annotate(f"{total:,} ↑", (xi, cap), xytext=(0, -2), textcoords="offset points", ha="center",
-                        va="top", fontsize=7.5, fontweight="bold", color="white",
-                        bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+    cap = _cut_axis(ax, x, weekly["deaths_best"], weekly["deaths_high"])
     ax.set_ylabel(f"deaths per week (axis cut at {cap:,.0f})")
     for _, ep in episodes.sort_values("date_start").iterrows():
         ax.axvline(ep["date_start"], color="#555555", lw=0.6, ls=":")
@@ -315,8 +320,8 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
         axs.bar(x, shares[col], bottom=sbottom, color=colour, width=0.8, lw=0)
         bottom += table[col].to_numpy()
         sbottom += shares[col].to_numpy()
-    ax.set_yscale("symlog", linthresh=50)
-    ax.set_ylabel(ylabel + "\n(log scale above 50)")
+    cap = _cut_axis(ax, x, table.sum(axis=1), table.sum(axis=1))
+    ax.set_ylabel(f"{ylabel}\n(axis cut at {cap:,.0f})")
     axs.set_ylabel("share of the month")
     axs.set_ylim(0, 1)
     axs.set_xticks(x, [m.strftime("%b\n%y") for m in table.index], fontsize=8)
