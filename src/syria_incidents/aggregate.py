@@ -34,6 +34,11 @@ def week_start(dates: pd.Series) -> pd.Series:
     return (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
 
 
+def period_start(dates: pd.Series, freq: str = "M") -> pd.Series:
+    """The first day of each date's ISO week ("W") or calendar month ("M")."""
+    return week_start(dates) if freq == "W" else dates.dt.to_period("M").dt.to_timestamp()
+
+
 def _period_index(freq: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
     if freq == "W":
         return pd.date_range(week_start(pd.Series([start]))[0], end, freq="W-MON")
@@ -47,7 +52,7 @@ def deaths_by_period(incidents: pd.DataFrame, freq: str = "W", end: pd.Timestamp
     """
     inc = active(incidents)
     end = pd.Timestamp(end) if end is not None else inc["date_end"].max()
-    key = week_start(inc["date_start"]) if freq == "W" else inc["date_start"].dt.to_period("M").dt.to_timestamp()
+    key = period_start(inc["date_start"], freq)
     sums = inc.assign(period=key).groupby("period")[DEATH_COLUMNS + SPLIT_COLUMNS].sum()
     counts = inc.assign(period=key).groupby("period").size().rename("incidents")
     index = _period_index(freq, RECORD_START, end)
@@ -92,7 +97,7 @@ def by_governorate(incidents: pd.DataFrame) -> pd.DataFrame:
 
 def governorate_by_month(incidents: pd.DataFrame, value: str = "deaths_best") -> pd.DataFrame:
     """A governorate × month matrix of deaths (or of incident counts with value="incidents")."""
-    inc = active(incidents).assign(month=lambda d: d["date_start"].dt.to_period("M").dt.to_timestamp())
+    inc = active(incidents).assign(month=lambda d: period_start(d["date_start"]))
     if value == "incidents":
         table = inc.groupby(["admin1_pcode", "month"]).size().unstack(fill_value=0)
     else:
@@ -114,7 +119,7 @@ def weekly_coverage(incidents: pd.DataFrame) -> pd.DataFrame:
 def share_table(incidents: pd.DataFrame, column: str, freq: str = "M", labels: dict | None = None) -> pd.DataFrame:
     """Deaths (best) per period and value of `column` (perpetrator, mechanism, event_type ...)."""
     inc = active(incidents)
-    key = week_start(inc["date_start"]) if freq == "W" else inc["date_start"].dt.to_period("M").dt.to_timestamp()
+    key = period_start(inc["date_start"], freq)
     table = inc.assign(period=key).pivot_table(index="period", columns=column, values="deaths_best",
                                                aggfunc="sum", fill_value=0)
     table = table.reindex(_period_index(freq, RECORD_START, inc["date_end"].max()), fill_value=0)
@@ -127,7 +132,7 @@ def share_table(incidents: pd.DataFrame, column: str, freq: str = "M", labels: d
 
 def civilian_targeting_share(incidents: pd.DataFrame) -> pd.DataFrame:
     """Per month: deaths in attacks that targeted civilians, all deaths, and the share."""
-    inc = active(incidents).assign(month=lambda d: d["date_start"].dt.to_period("M").dt.to_timestamp())
+    inc = active(incidents).assign(month=lambda d: period_start(d["date_start"]))
     out = inc.groupby("month").apply(
         lambda g: pd.Series({"targeting_civilians": int(g.loc[g["civilian_targeting"].astype(bool), "deaths_best"].sum()),
                              "all": int(g["deaths_best"].sum())}), include_groups=False)
@@ -159,17 +164,15 @@ def claims_by_source_type(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.Dat
 # ---------------------------------------------------------------------------------------------
 # Monitors
 
-MONITOR_SERIES = {
-    "snhr": ("civilians", "SNHR: civilians, by date documented"),
-    "sohr": ("all", "SOHR: everyone killed, by date of death"),
-}
+# Who each monitor's monthly series counts (what the comparison charts set side by side).
+MONITOR_SERIES = {"snhr": "civilians", "sohr": "all"}
 
 
 def monitor_monthly(tolls: pd.DataFrame, source_id: str, population_: str) -> pd.Series:
     """A monitor's national calendar-month totals (the latest published figure for each month)."""
     t = tolls[(tolls["source_id"] == source_id) & (tolls["population"] == population_)
               & (tolls["area_pcode"] == "SY") & (tolls["episode_id"] == "")].copy()
-    month_start = t["period_start"].dt.to_period("M").dt.to_timestamp()
+    month_start = period_start(t["period_start"])
     month_end = month_start + pd.offsets.MonthEnd(0)
     first_month = t["period_start"] == month_start
     # SOHR's first post-Assad "month" runs 8-31 December 2024; treat it as December.
@@ -187,7 +190,7 @@ def monthly_comparison(incidents: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataF
     """
     ours = deaths_by_period(incidents, "M")[DEATH_COLUMNS + ["deaths_civilians", "incidents"]]
     out = ours.copy()
-    for source, (pop, _) in MONITOR_SERIES.items():
+    for source, pop in MONITOR_SERIES.items():
         out[source] = monitor_monthly(tolls, source, pop).reindex(out.index)
     out["share_of_sohr"] = (out["deaths_best"] / out["sohr"]).round(3)
     out["civilians_share_of_snhr"] = (out["deaths_civilians"] / out["snhr"]).round(3)

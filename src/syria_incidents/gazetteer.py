@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .paths import REFERENCE_DIR
 
-ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "ad", "an", "ed", "es", "et", "ez", "ech")
+ARTICLES = ("al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "et", "ez", "ech")
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
 
