@@ -27,12 +27,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_derive(args: argparse.Namespace) -> int:
-    """Recompute the estimate columns of incidents.csv from claims.csv."""
-    from .curation import rewrite_estimates
+    """Recompute the derived columns from the claims, after checking that the inputs are valid."""
+    from .curation import derive_tables, input_problems
 
-    changed = rewrite_estimates(Path(args.data))
-    print(f"{changed} incident{'s' if changed != 1 else ''} updated", file=sys.stderr)
+    blocking = input_problems(Path(args.data))
+    if blocking:
+        for problem in blocking:
+            print(problem)
+        print(f"derive stopped: {len(blocking)} problem(s) in the inputs; nothing was written", file=sys.stderr)
+        return 1
+    changed = derive_tables(Path(args.data))
+    print(", ".join(f"{name}: {n} row{'s' if n != 1 else ''} updated" for name, n in changed.items()), file=sys.stderr)
     return 0
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    """Rewrite the tables in their canonical form (what a spreadsheet changed, undone)."""
+    from .curation import format_tables
+
+    changed, stopped = format_tables(Path(args.data))
+    for problem in stopped:
+        print(problem)
+    print(f"{len(changed)} file(s) rewritten" + (": " + ", ".join(changed) if changed else ""), file=sys.stderr)
+    if stopped:
+        print("some files were left as they are: fix the problems above by hand", file=sys.stderr)
+    return 1 if stopped else 0
 
 
 def cmd_codebook(args: argparse.Namespace) -> int:
@@ -68,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("derive", help="recompute incidents' low/best/high and victim split from the claims")
     p.add_argument("--data", default=str(DATA_DIR))
     p.set_defaults(func=cmd_derive)
+
+    p = sub.add_parser("format", help="rewrite the tables canonically (sorted, UTF-8, \\n line ends, no stray spaces)")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.set_defaults(func=cmd_format)
 
     p = sub.add_parser("codebook", help="regenerate the field tables of data/README.md from datapackage.json")
     p.add_argument("--data", default=str(DATA_DIR))

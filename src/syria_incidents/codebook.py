@@ -27,6 +27,8 @@ def _constraint_text(field: dict, foreign: dict[str, str]) -> str:
         parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
     if "minimum" in c:
         parts.append(f"≥ {c['minimum']}")
+    if "maximum" in c:
+        parts.append(f"≤ {c['maximum']:,}")
     if "pattern" in c and field["name"] not in ("tags",):
         parts.append(f"pattern `{c['pattern']}`")
     if field["name"] in foreign:

@@ -4,23 +4,118 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .estimates import apply_estimates, derive_estimates
+import pandas as pd
+
+from . import figures
+from .estimates import CLAIM_DERIVED, ESTIMATE_COLUMNS, apply_columns, derive
 from .load import cast, read_raw, schema_fields
 from .paths import DATA_DIR
 
 
-def write_table(frame, name: str, data_dir: Path = DATA_DIR) -> None:
+def write_table(frame: pd.DataFrame, name: str, data_dir: Path = DATA_DIR) -> None:
     """Write a string table in the project's CSV form: UTF-8, `\\n` line ends, minimal quoting."""
     frame.to_csv(Path(data_dir) / f"{name}.csv", index=False, lineterminator="\n", encoding="utf-8")
 
 
-def rewrite_estimates(data_dir: Path = DATA_DIR) -> int:
-    """Recompute incidents' estimate columns from the claims; return how many rows changed."""
+def _qualifiers(raw: pd.DataFrame, lexicon: figures.Lexicon, single: bool) -> pd.Series:
+    """The qualifier of each row's main figure as written (unchanged where it cannot be read)."""
+    out = raw["qualifier"].copy()
+    for idx, text in raw["figure_as_written"].items():
+        if not text:
+            out[idx] = ""
+            continue
+        try:
+            parsed = figures.parse_figure(text, lexicon) if single else \
+                figures.claim_figures(text, lexicon).get("killed_total")
+        except figures.FigureError:
+            continue
+        out[idx] = parsed.qualifier if parsed else ""
+    return out
+
+
+# Columns `derive` writes, and the rules that check them: their problems are what derive is for.
+DERIVED_COLUMNS = {
+    "incidents.csv": set(ESTIMATE_COLUMNS),
+    "claims.csv": set(CLAIM_DERIVED),
+    "monitor_tolls.csv": {"qualifier"},
+}
+DERIVED_RULES = {"estimates_reproducible", "estimates_ordered_and_split", "victim_status_follows_claims"}
+
+
+def input_problems(data_dir: Path = DATA_DIR) -> list:
+    """The validator's problems that `derive` cannot fix (anything but the derived columns)."""
+    from .validate import validate_data
+
+    return [p for p in validate_data(data_dir)
+            if p.origin not in DERIVED_RULES and p.column not in DERIVED_COLUMNS.get(p.file, set())]
+
+
+def derive_tables(data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Recompute every derived column (incidents' estimates, claims' and tolls' qualifiers, claims'
+    partisanship and use); write the tables; return how many rows changed in each."""
     fields = schema_fields(data_dir)
-    raw = read_raw("incidents", data_dir)
-    typed = {name: cast(read_raw(name, data_dir), fields[name]) for name in ("claims", "sources")}
-    derived = derive_estimates(cast(raw, fields["incidents"]), typed["claims"], typed["sources"])
-    updated = apply_estimates(raw, derived)
-    changed = int((updated != raw).any(axis=1).sum())
-    write_table(updated, "incidents", data_dir)
+    raw = {name: read_raw(name, data_dir) for name in ("incidents", "claims", "sources", "actors", "monitor_tolls")}
+    lexicon = figures.load_lexicon(data_dir)
+    raw["claims"]["qualifier"] = _qualifiers(raw["claims"], lexicon, single=False)
+    raw["monitor_tolls"]["qualifier"] = _qualifiers(raw["monitor_tolls"], lexicon, single=True)
+    typed = {name: cast(frame, fields[name]) for name, frame in raw.items()}
+    est, roles = derive(typed["incidents"], typed["claims"], typed["sources"], typed["actors"])
+    new = {"incidents": apply_columns(raw["incidents"], "incident_id", est),
+           "claims": apply_columns(raw["claims"], "claim_id", roles),
+           "monitor_tolls": raw["monitor_tolls"]}
+    changed = {}
+    for name, frame in new.items():
+        before = read_raw(name, data_dir)
+        changed[name] = int((frame != before).any(axis=1).sum()) if frame.shape == before.shape else len(frame)
+        write_table(frame, name, data_dir)
     return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# `syria-incidents format`: the tables in their one canonical form
+
+FIXABLE = ("byte-order mark", "line endings", "leading or trailing spaces", "not in the order of")
+
+
+def canonical_text(frame: pd.DataFrame, columns: list[str], key: str) -> str:
+    """A table as the project writes it: schema column order, rows sorted by key, UTF-8, `\\n`, minimal quotes."""
+    out = frame[columns].sort_values(key, kind="stable")
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def format_tables(data_dir: Path = DATA_DIR) -> tuple[list[str], list]:
+    """Rewrite every table canonically. Returns (files rewritten, problems that stopped a file).
+
+    Fixes what a spreadsheet does to a file (a byte-order mark, Windows line endings, spaces around values,
+    columns out of order, rows out of key order, TRUE/FALSE for booleans); a file with any other reading
+    problem (a stray quote, a ragged row, bad UTF-8) is left untouched and its problems are returned.
+    A canonical file is left byte for byte as it is.
+    """
+    from .load import TABLES
+    from .validate import read_descriptor, read_table
+
+    descriptor, problems = read_descriptor(Path(data_dir))
+    if descriptor is None:
+        return [], problems
+    changed, stopped = [], []
+    for res in descriptor["resources"]:
+        if res["name"] not in TABLES:
+            continue
+        fields = res["schema"]["fields"]
+        columns = [f["name"] for f in fields]
+        path = Path(data_dir) / res["path"]
+        table, found = read_table(path, columns)
+        blocking = [p for p in found if not any(hint in p.message for hint in FIXABLE)]
+        if table is None or blocking:
+            stopped += blocking or found
+            continue
+        frame = table.frame.drop(columns="_line")
+        for f in fields:
+            if f["type"] == "boolean":
+                frame[f["name"]] = frame[f["name"]].replace({"TRUE": "true", "True": "true",
+                                                             "FALSE": "false", "False": "false"})
+        text = canonical_text(frame, columns, res["schema"]["primaryKey"][0])
+        if path.read_bytes() != text.encode("utf-8"):
+            path.write_bytes(text.encode("utf-8"))
+            changed.append(path.name)
+    return changed, stopped

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .paths import DATA_DIR
 
-TABLES = ("incidents", "claims", "sources", "episodes", "monitor_tolls", "actors")
+TABLES = ("incidents", "claims", "sources", "episodes", "monitor_tolls", "actors", "number_words")
 
 
 def read_datapackage(data_dir: Path = DATA_DIR) -> dict:
@@ -61,11 +61,17 @@ class Tables:
     episodes: pd.DataFrame
     monitor_tolls: pd.DataFrame
     actors: pd.DataFrame
+    number_words: pd.DataFrame
 
     @property
     def active(self) -> pd.DataFrame:
         """Incidents and remainders that count (status `active`)."""
         return self.incidents[self.incidents["status"] == "active"]
+
+    @property
+    def verified_tolls(self) -> pd.DataFrame:
+        """Monitors' tolls read again on their pages (the ones comparisons use)."""
+        return self.monitor_tolls[self.monitor_tolls["verification"] == "verified"]
 
     @property
     def as_of(self) -> pd.Timestamp:
