@@ -1,8 +1,10 @@
 """Aggregations of the record: functions that take tables and return DataFrames.
 
 Conventions (stated in the notebooks and the codebook):
-* Only `active` records count. An incident spanning several days is counted in the week or month in
-  which it began (`date_start`); weeks are ISO weeks (Monday to Sunday) labelled by their Monday.
+* Only `active` records count. The deaths of an incident spanning several days are spread evenly over
+  its days (`spread_over_days`) in every series by day, week or month, so a week or month holds the share
+  of each incident that fell in it (fractions are kept, and rounded only for display); weeks are ISO weeks
+  (Monday to Sunday) labelled by their Monday. Incident *counts* go by the day an incident began.
 * Low, best and high are summed separately; the sum of lows is a floor, the sum of highs a ceiling.
 * The provisional window is the four weeks before the record's latest date (relative to the data,
   never to today's date, so reruns are identical).
@@ -12,11 +14,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+import numpy as np
+
 from .estimates import CATEGORIES
 from .geography import POPULATION_COLUMN, governorate_names, population
 
 DEATH_COLUMNS = ["deaths_low", "deaths_best", "deaths_high"]
 SPLIT_COLUMNS = [f"deaths_{c}" for c in (*CATEGORIES, "unknown_status")]
+SPREAD_COLUMNS = DEATH_COLUMNS + SPLIT_COLUMNS + ["civilians_from_coding", "remainder_best"]
+PASSTHROUGH = ["incident_id", "record_type", "date_precision", "admin1_pcode", "admin2_pcode", "perpetrator",
+               "mechanism", "event_type", "civilian_targeting", "episode_id"]
 RECORD_START = pd.Timestamp("2024-12-08")
 PROVISIONAL_WEEKS = 4
 
@@ -45,18 +52,43 @@ def _period_index(freq: str, start: pd.Timestamp, end: pd.Timestamp) -> pd.Datet
     return pd.date_range(start.to_period("M").to_timestamp(), end, freq="MS")
 
 
+def spread_over_days(incidents: pd.DataFrame) -> pd.DataFrame:
+    """One row per active record and day of its span, its deaths divided evenly among its days.
+
+    Columns: `day`, `incident_id`, `record_type`, and SPREAD_COLUMNS as floats (`remainder_best` holds the
+    best estimate of remainder records, 0 for named incidents). Summing any column over all days gives the
+    record's total exactly (up to float rounding).
+    """
+    inc = active(incidents)
+    days = ((inc["date_end"] - inc["date_start"]).dt.days + 1).clip(lower=1).to_numpy()
+    rows = np.repeat(np.arange(len(inc)), days)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(days) - days, days)
+    out = pd.DataFrame({
+        "day": inc["date_start"].to_numpy()[rows] + pd.to_timedelta(offset, unit="D"),
+        **{col: inc[col].to_numpy()[rows] for col in PASSTHROUGH if col in inc},
+    })
+    weight = 1.0 / days[rows]
+    values = inc.assign(remainder_best=inc["deaths_best"].where(inc["record_type"] == "remainder", 0))
+    for col in SPREAD_COLUMNS:
+        out[col] = values[col].to_numpy(dtype=float)[rows] * weight
+    return out
+
+
 def deaths_by_period(incidents: pd.DataFrame, freq: str = "W", end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Deaths (low, best, high and the victim split) and incident counts per week ("W") or month ("M").
+    """Deaths (low, best, high, the victim split, civilians from coding and the part in remainders) per
+    week ("W") or month ("M"), spread over each incident's days; and the incidents that began in each.
 
     Every period from the record's start to `end` (default: the latest date) is present, with zeros.
+    Death columns are floats (a multi-day incident contributes a share to each period it touches).
     """
     inc = active(incidents)
     end = pd.Timestamp(end) if end is not None else inc["date_end"].max()
-    key = period_start(inc["date_start"], freq)
-    sums = inc.assign(period=key).groupby("period")[DEATH_COLUMNS + SPLIT_COLUMNS].sum()
-    counts = inc.assign(period=key).groupby("period").size().rename("incidents")
+    daily = spread_over_days(inc)
+    sums = daily.assign(period=period_start(daily["day"], freq)).groupby("period")[SPREAD_COLUMNS].sum()
+    counts = inc.assign(period=period_start(inc["date_start"], freq)).groupby("period").size().rename("incidents")
     index = _period_index(freq, RECORD_START, end)
-    out = sums.join(counts, how="outer").reindex(index, fill_value=0).fillna(0).astype("int64")
+    out = sums.join(counts, how="outer").reindex(index).fillna(0)
+    out["incidents"] = out["incidents"].astype("int64")
     out.index.name = "week" if freq == "W" else "month"
     return out
 
@@ -96,46 +128,49 @@ def by_governorate(incidents: pd.DataFrame) -> pd.DataFrame:
 
 
 def governorate_by_month(incidents: pd.DataFrame, value: str = "deaths_best") -> pd.DataFrame:
-    """A governorate × month matrix of deaths (or of incident counts with value="incidents")."""
-    inc = active(incidents).assign(month=lambda d: period_start(d["date_start"]))
+    """A governorate × month matrix of deaths spread over days (or of incidents begun, value="incidents")."""
+    inc = active(incidents)
     if value == "incidents":
-        table = inc.groupby(["admin1_pcode", "month"]).size().unstack(fill_value=0)
+        table = inc.assign(month=period_start(inc["date_start"])).groupby(["admin1_pcode", "month"]).size().unstack(fill_value=0)
     else:
-        table = inc.pivot_table(index="admin1_pcode", columns="month", values=value, aggfunc="sum", fill_value=0)
+        daily = spread_over_days(inc)
+        table = daily.assign(month=period_start(daily["day"])).pivot_table(
+            index="admin1_pcode", columns="month", values=value, aggfunc="sum", fill_value=0)
     months = _period_index("M", RECORD_START, inc["date_end"].max())
     names = governorate_names()
-    table = table.reindex(index=names.index, columns=months, fill_value=0).astype("int64")
+    table = table.reindex(index=names.index, columns=months, fill_value=0)
     table.index = [names[c] for c in table.index]
-    return table
+    return table.astype("int64") if value == "incidents" else table.astype(float)
 
 
 def weekly_coverage(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Named incidents per ISO week (remainders excluded), and whether the week has any."""
+    """Named incidents begun per ISO week (remainders excluded), and whether the week has any."""
     weekly = deaths_by_period(incidents[incidents["record_type"] == "incident"], "W",
                               end=active(incidents)["date_end"].max())
     return pd.DataFrame({"incidents": weekly["incidents"], "covered": weekly["incidents"] > 0})
 
 
-def share_table(incidents: pd.DataFrame, column: str, freq: str = "M", labels: dict | None = None) -> pd.DataFrame:
-    """Deaths (best) per period and value of `column` (perpetrator, mechanism, event_type ...)."""
+def share_table(incidents: pd.DataFrame, column: str, freq: str = "M", labels: dict | None = None,
+                value: str = "deaths_best") -> pd.DataFrame:
+    """Deaths per period and value of `column` (perpetrator, mechanism, event_type ...), spread over days."""
     inc = active(incidents)
-    key = period_start(inc["date_start"], freq)
-    table = inc.assign(period=key).pivot_table(index="period", columns=column, values="deaths_best",
-                                               aggfunc="sum", fill_value=0)
+    daily = spread_over_days(inc)
+    table = daily.assign(period=period_start(daily["day"], freq)).pivot_table(
+        index="period", columns=column, values=value, aggfunc="sum", fill_value=0)
     table = table.reindex(_period_index(freq, RECORD_START, inc["date_end"].max()), fill_value=0)
-    table = table[table.sum().sort_values(ascending=False).index]
+    table = table[table.sum().sort_values(ascending=False, kind="stable").index]
     if labels:
         table = table.rename(columns=labels)
     table.index.name = "month" if freq == "M" else "week"
-    return table.astype("int64")
+    return table.astype(float)
 
 
 def civilian_targeting_share(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Per month: deaths in attacks that targeted civilians, all deaths, and the share."""
-    inc = active(incidents).assign(month=lambda d: period_start(d["date_start"]))
-    out = inc.groupby("month").apply(
-        lambda g: pd.Series({"targeting_civilians": int(g.loc[g["civilian_targeting"].astype(bool), "deaths_best"].sum()),
-                             "all": int(g["deaths_best"].sum())}), include_groups=False)
+    """Per month: deaths in attacks that targeted civilians, all deaths, and the share (spread over days)."""
+    inc = active(incidents)
+    daily = spread_over_days(inc).assign(month=lambda d: period_start(d["day"]))
+    daily["targeting"] = daily["deaths_best"].where(daily["civilian_targeting"].astype(bool), 0.0)
+    out = daily.groupby("month").agg(targeting_civilians=("targeting", "sum"), all=("deaths_best", "sum"))
     out = out.reindex(_period_index("M", RECORD_START, inc["date_end"].max()), fill_value=0)
     out["share"] = (out["targeting_civilians"] / out["all"].where(out["all"] > 0)).round(3)
     out.index.name = "month"
@@ -168,10 +203,11 @@ def claims_by_source_type(claims: pd.DataFrame, sources: pd.DataFrame) -> pd.Dat
 MONITOR_SERIES = {"snhr": "civilians", "sohr": "all"}
 
 
-def monitor_monthly(tolls: pd.DataFrame, source_id: str, population_: str) -> pd.Series:
-    """A monitor's national calendar-month totals (the latest published figure for each month)."""
+def monitor_monthly(tolls: pd.DataFrame, source_id: str, population_: str) -> pd.DataFrame:
+    """A monitor's national calendar-month totals (the latest published figure for each month), with the
+    first day each covers (`period_start`: SNHR's December 2024 covers 1-31 December, SOHR's 8-31)."""
     t = tolls[(tolls["source_id"] == source_id) & (tolls["population"] == population_)
-              & (tolls["area_pcode"] == "SY") & (tolls["episode_id"] == "")].copy()
+              & (tolls["area_pcode"] == "SY") & (tolls["episode_id"] == "") & (tolls["unit"] == "deaths")].copy()
     month_start = period_start(t["period_start"])
     month_end = month_start + pd.offsets.MonthEnd(0)
     first_month = t["period_start"] == month_start
@@ -179,21 +215,29 @@ def monitor_monthly(tolls: pd.DataFrame, source_id: str, population_: str) -> pd
     first_month |= (t["period_start"] == RECORD_START) & (t["period_end"] == pd.Timestamp("2024-12-31"))
     t = t[first_month & (t["period_end"] == month_end)].assign(month=month_start)
     t = t.sort_values(["month", "published_at", "toll_id"]).groupby("month").tail(1)
-    return t.set_index("month")["value"].astype("int64").rename(source_id)
+    return t.set_index("month")[["value", "period_start"]].astype({"value": "int64"})
 
 
 def monthly_comparison(incidents: pd.DataFrame, tolls: pd.DataFrame) -> pd.DataFrame:
-    """Our monthly deaths (low, best, high; and civilians) beside SNHR's and SOHR's monthly tolls.
+    """Our monthly deaths (low, best, high; civilians) beside SNHR's and SOHR's monthly tolls.
 
-    `share_of_sohr` compares like with like (everyone, by date of death); `civilians_share_of_snhr`
-    compares our civilian deaths with SNHR's civilians (which it dates by documentation, not death).
+    `<monitor>_same_days` is False where the monitor's month starts before the record does (SNHR's
+    December 2024 covers 1-31 December; the record starts on the 8th): such months are shown but left out
+    of every share. `share_of_sohr` compares like with like (everyone, by date of death);
+    `civilians_share_of_snhr` compares our civilians with SNHR's (which it dates by documentation).
     """
-    ours = deaths_by_period(incidents, "M")[DEATH_COLUMNS + ["deaths_civilians", "incidents"]]
+    ours = deaths_by_period(incidents, "M")[DEATH_COLUMNS + ["deaths_civilians", "remainder_best", "incidents"]]
+    named = deaths_by_period(incidents[incidents["record_type"] == "incident"], "M", end=ours.index.max())
     out = ours.copy()
+    out["named_civilians"] = named["deaths_civilians"].reindex(out.index).fillna(0)
     for source, pop in MONITOR_SERIES.items():
-        out[source] = monitor_monthly(tolls, source, pop).reindex(out.index)
-    out["share_of_sohr"] = (out["deaths_best"] / out["sohr"]).round(3)
-    out["civilians_share_of_snhr"] = (out["deaths_civilians"] / out["snhr"]).round(3)
+        series = monitor_monthly(tolls, source, pop).reindex(out.index)
+        out[source] = series["value"]
+        out[f"{source}_same_days"] = series["value"].notna() & (series["period_start"] >= RECORD_START)
+    out["named_best"] = out["deaths_best"] - out["remainder_best"]
+    out["share_of_sohr"] = (out["deaths_best"] / out["sohr"]).where(out["sohr_same_days"]).round(3)
+    out["named_share_of_sohr"] = (out["named_best"] / out["sohr"]).where(out["sohr_same_days"]).round(3)
+    out["civilians_share_of_snhr"] = (out["deaths_civilians"] / out["snhr"]).where(out["snhr_same_days"]).round(3)
     out.index.name = "month"
     return out
 
@@ -224,19 +268,20 @@ def toll_drift(tolls: pd.DataFrame, episode_id: str, area_pcode: str | None = No
 
 
 def episode_daily(incidents: pd.DataFrame, episode_id: str) -> pd.DataFrame:
-    """Deaths per day of an episode's named incidents, split by whether the day is exactly known."""
+    """Deaths per day of an episode's named incidents: `day_known` from one-day incidents, `spread` from
+    incidents spanning several days (their deaths divided evenly among their days)."""
     inc = active(incidents)
     inc = inc[(inc["episode_id"] == episode_id) & (inc["record_type"] == "incident")]
-    inc = inc.assign(day=inc["date_start"], exact=inc["date_precision"] == "day")
-    table = inc.pivot_table(index="day", columns="exact", values="deaths_best", aggfunc="sum", fill_value=0)
-    table = table.rename(columns={True: "day_known", False: "span_start"})
-    for col in ("day_known", "span_start"):
+    daily = spread_over_days(inc)
+    daily["kind"] = np.where(daily["date_precision"] == "day", "day_known", "spread")
+    table = daily.pivot_table(index="day", columns="kind", values="deaths_best", aggfunc="sum", fill_value=0.0)
+    for col in ("day_known", "spread"):
         if col not in table:
-            table[col] = 0
+            table[col] = 0.0
     if len(table):
-        table = table.reindex(pd.date_range(table.index.min(), inc["date_end"].max(), freq="D"), fill_value=0)
+        table = table.reindex(pd.date_range(table.index.min(), table.index.max(), freq="D"), fill_value=0.0)
     table.index.name = "day"
-    return table[["day_known", "span_start"]].astype("int64")
+    return table[["day_known", "spread"]].astype(float)
 
 
 def top_incidents(incidents: pd.DataFrame, claims: pd.DataFrame, n: int = 15,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -65,15 +67,38 @@ def cmd_codebook(args: argparse.Namespace) -> int:
 def cmd_place(args: argparse.Namespace) -> int:
     from . import gazetteer
 
+    if args.limit < 1:
+        print("place: --limit must be a whole number of at least 1", file=sys.stderr)
+        return 2
+    if args.admin1 and not re.fullmatch(r"SY(0[1-9]|1[0-4])", args.admin1):
+        print(f"place: --admin1 must be a governorate P-code, SY01 to SY14 (not {args.admin1!r})", file=sys.stderr)
+        return 2
     matches = gazetteer.lookup(" ".join(args.name), admin1_pcode=args.admin1, limit=args.limit)
+    if not matches:
+        print(f"no place in the Syrian gazetteer matches {' '.join(args.name)!r} closely enough", file=sys.stderr)
+        return 1
     print(gazetteer.format_matches(matches))
-    return 0 if matches else 1
+    return 0
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from .paths import PROJECT_ROOT
     from .runner import refresh
 
-    return refresh(args.notebooks, force=args.force, data_dir=Path(args.data))
+    if args.out:
+        out = Path(args.out)
+        if out.resolve() == PROJECT_ROOT.resolve():
+            print("refresh: --out must be a folder of its own, not the project", file=sys.stderr)
+            return 2
+        return refresh(args.notebooks, force=args.force, data_dir=Path(args.data),
+                       output_notebooks_dir=out / "notebooks", figures_dir=out / "figures", tables_dir=out / "tables",
+                       site_dir=out / "site", root=out, readme=None, workers=args.workers)
+    if Path(args.data).resolve() != DATA_DIR.resolve():
+        print("refresh: --data needs --out (the committed notebooks and figures are the project's own data's)",
+              file=sys.stderr)
+        return 2
+    return refresh(args.notebooks, force=args.force, data_dir=Path(args.data), root=PROJECT_ROOT,
+                   readme=PROJECT_ROOT / "README.md", workers=args.workers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("refresh", help="validate, execute the notebooks, export figures, build site/")
     p.add_argument("notebooks", nargs="*", help=f"notebooks to run (default: all in {NOTEBOOKS_DIR.name}/)")
     p.add_argument("--force", action="store_true", help="run notebooks even when their inputs are unchanged")
-    p.add_argument("--data", default=str(DATA_DIR), help=argparse.SUPPRESS)
+    p.add_argument("--data", default=str(DATA_DIR), help="run the notebooks on another dataset in our schema (needs --out)")
+    p.add_argument("--out", help="write notebooks, figures, tables and site under this folder (with --data)")
+    p.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: one per core)")
     p.set_defaults(func=cmd_refresh)
 
     p = sub.add_parser("place", help="look a place name up in the gazetteer (English or Arabic)")
@@ -112,7 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # e.g. `syria-incidents place Homs | head -1`: the reader left, exit quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

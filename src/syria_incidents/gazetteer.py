@@ -151,16 +151,31 @@ def _index(reference_dir: Path = REFERENCE_DIR) -> tuple[dict[str, list[tuple[En
     return by_norm, by_skel
 
 
+# Well-known places outside Syria whose consonants resemble Syrian villages' (Beirut ~ Bhorta): never matched.
+FOREIGN_PLACES = frozenset(normalise(n) for n in (
+    "Paris", "London", "Berlin", "Moscow", "Washington", "New York", "Beirut", "Tripoli", "Sidon", "Tyre",
+    "Baalbek", "Baghdad", "Mosul", "Erbil", "Basra", "Kirkuk", "Amman", "Irbid", "Zarqa", "Aqaba", "Jerusalem",
+    "Tel Aviv", "Haifa", "Gaza", "Cairo", "Riyadh", "Tehran", "Ankara", "Istanbul", "Gaziantep", "Antakya",
+    "Sanliurfa", "Urfa", "Kilis", "Hatay", "Adana", "Mersin", "Doha", "Dubai", "Kuwait"))
+
+
+def is_foreign(name: str) -> bool:
+    """True for a well-known place outside Syria (the gazetteer must not offer a Syrian village for it)."""
+    return normalise(name) in FOREIGN_PLACES
+
+
 def lookup(name: str, admin1_pcode: str | None = None, limit: int = 10,
            reference_dir: Path = REFERENCE_DIR) -> list[Match]:
     """Candidates for a place name, best first.
 
-    Exact matches of the normalised name score 1.0, matches on the consonant skeleton 0.9, and
-    near spellings their similarity ratio (at least 0.75). `admin1_pcode` keeps one governorate.
+    Exact matches of the normalised name score 1.0; matches on the consonant skeleton score between 0.6
+    and 0.9 by how close the spellings are; other near spellings their similarity ratio (at least 0.75,
+    scaled to at most 0.89). `admin1_pcode` keeps one governorate. Well-known places outside Syria
+    (FOREIGN_PLACES) give no match at all.
     """
     by_norm, by_skel = _index(reference_dir)
     query = normalise(name)
-    if not query:
+    if not query or query in FOREIGN_PLACES:
         return []
     found: dict[tuple[str, str], Match] = {}
 
@@ -171,7 +186,9 @@ def lookup(name: str, admin1_pcode: str | None = None, limit: int = 10,
                 found[ident] = Match(entry, key, score)
 
     add(by_norm.get(query, []), 1.0)
-    add(by_skel.get(skeleton(name), []), 0.9)
+    for entry, key in by_skel.get(skeleton(name), []):
+        ratio = difflib.SequenceMatcher(None, query, normalise(key)).ratio()
+        add([(entry, key)], round(0.6 + 0.3 * ratio, 3))
     for close in difflib.get_close_matches(query, list(by_norm), n=limit, cutoff=0.75):
         add(by_norm[close], round(difflib.SequenceMatcher(None, query, close).ratio() * 0.89, 3))
     matches = [m for m in found.values() if admin1_pcode in (None, "", m.entry.admin1_pcode)]

@@ -22,6 +22,8 @@ POPULATION_COLUMN = "pop_2016_est"
 
 BOUNDARY_ATTRIBUTION = ("Boundaries: UN OCHA COD-AB Syria (CC BY 3.0 IGO); the boundaries and names shown "
                         "do not imply endorsement by the United Nations.")
+POPULATION_BIAS = ("Displacement and return since 2016 have moved people between governorates, so these rates "
+                   "are indicative: too high where people have since arrived, too low where they left.")
 POPULATION_ATTRIBUTION = ("Population: U.S. Census Bureau estimates for 2016 via OpenSyria (CC BY 4.0); "
                           "no later sub-national estimate is available.")
 

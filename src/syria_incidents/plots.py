@@ -19,12 +19,17 @@ from matplotlib.patches import Patch
 
 from . import geography
 from .aggregate import provisional_start
-from .style import (OKABE_ITO, SEQUENTIAL_CMAP, SOURCE_COLOURS, VICTIM_COLOURS, VICTIM_LABELS, add_source_line,
-                    source_label)
+from .style import (CODED_CIVILIANS_COLOUR, GREY, OKABE_ITO, REMAINDER_HATCH, SEQUENTIAL_CMAP, SOURCE_COLOURS,
+                    VICTIM_COLOURS, VICTIM_LABELS, actor_colour, add_source_line, source_label)
 
 CATEGORY_ORDER = ["civilians", "security_forces", "other_armed", "unknown_status"]
-EVENT_COLOURS = {"Battles": OKABE_ITO["blue"], "Explosions/Remote violence": OKABE_ITO["orange"],
-                 "Violence against civilians": OKABE_ITO["vermillion"], "Riots": OKABE_ITO["purple"]}
+# Stack layers: (label, column or function of the table, colour, hatch)
+LAYERS = [("Civilians (stated by a claim)", "civilians_stated", VICTIM_COLOURS["civilians"], None),
+          ("Civilians (by the coding rule)", "civilians_from_coding", CODED_CIVILIANS_COLOUR, "...."),
+          (VICTIM_LABELS["security_forces"], "deaths_security_forces", VICTIM_COLOURS["security_forces"], None),
+          (VICTIM_LABELS["other_armed"], "deaths_other_armed", VICTIM_COLOURS["other_armed"], None),
+          (VICTIM_LABELS["unknown_status"], "deaths_unknown_status", VICTIM_COLOURS["unknown_status"], None)]
+MARKER_BY_EVENT = {"Battles": "s", "Explosions/Remote violence": "^", "Violence against civilians": "o", "Riots": "D"}
 DEFINITIONS = ("What each line counts. Ours: everyone killed in the incidents we could source, by date of death "
                "(a floor, not a census). SOHR: everyone killed (civilians and non-civilians), by date of death. "
                "SNHR: civilians only, by the month the death was documented; combatants killed in clashes excluded.")
@@ -44,17 +49,164 @@ def _finish(fig: plt.Figure, title: str, subtitle: str, as_of: pd.Timestamp, ext
     return fig
 
 
-def _cut_axis(ax: plt.Axes, x, totals: pd.Series, highs: pd.Series) -> float:
-    """A linear axis keeps stacked categories proportional; the few periods that would flatten
-    everything else are cut at the top and labelled with their total. Returns the cut."""
-    cap = max(50.0, 3 * float(np.percentile(highs, 75)))
+def cut_level(totals: pd.Series) -> float:
+    """Where a linear axis is cut so that the few periods that would flatten all others are drawn apart:
+    three times the 75th percentile of the period totals (at least 50)."""
+    positive = totals[totals > 0]
+    return max(50.0, 3 * float(np.percentile(positive, 75))) if len(positive) else 50.0
+
+
+def _layer_values(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    t = table.assign(civilians_stated=table["deaths_civilians"] - table["civilians_from_coding"])
+    return {column: t[column].to_numpy(dtype=float) for _, column, _, _ in LAYERS}
+
+
+def _stack(ax: plt.Axes, x, named: pd.DataFrame, remainder: pd.DataFrame | None, width: float) -> None:
+    """Victim layers stacked; a remainder's layers on top of the named ones, in the same colours, hatched."""
+    bottom = np.zeros(len(x))
+    for part, hatch_all in ((named, None), (remainder, REMAINDER_HATCH)):
+        if part is None:
+            continue
+        values = _layer_values(part)
+        for label, column, colour, hatch in LAYERS:
+            v = values[column]
+            if not v.any():
+                continue
+            ax.bar(x, v, width=width, bottom=bottom, color=colour, lw=0, hatch=hatch_all or hatch,
+                   edgecolor="white" if (hatch_all or hatch) else None)
+            bottom += v
+
+
+def _victim_legend(fig: plt.Figure, has_remainder: bool, **kw) -> None:
+    handles = [Patch(facecolor=c, hatch=h, edgecolor="white" if h else None, label=l) for l, _, c, h in LAYERS]
+    if has_remainder:
+        handles.append(Patch(facecolor="#bbbbbb", hatch=REMAINDER_HATCH, edgecolor="white",
+                             label="hatched: episode remainder (not a named incident)"))
+    handles.append(Line2D([], [], color="#222222", lw=0.8, label="low-high range"))
+    fig.legend(handles=handles, fontsize=7.5, frameon=False, **kw)
+
+
+def _peaks_panel(ax: plt.Axes, labels: list[str], named: pd.DataFrame, remainder: pd.DataFrame | None,
+                 low: pd.Series, high: pd.Series, best: pd.Series) -> None:
+    """The periods cut from the main panel, drawn in full on their own linear axis."""
+    x = np.arange(len(labels))
+    _stack(ax, x, named, remainder, 0.7)
+    ax.errorbar(x, best, yerr=[best - low, high - best], fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2)
+    for xi, b in zip(x, best):
+        ax.text(xi, b, f"{b:,.0f}", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+    ax.set_xticks(x, labels, fontsize=7)
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    ax.set_title("cut periods, in full", fontsize=8.5, loc="left")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def _episode_marks(ax: plt.Axes, episodes: pd.DataFrame) -> str:
+    """Numbered marks at each episode's start (numbers never overlap the way names do); returns the key."""
+    key = []
+    for i, ep in enumerate(episodes.sort_values("date_start").itertuples(), start=1):
+        ax.axvline(ep.date_start, color="#555555", lw=0.6, ls=":")
+        ax.annotate(str(i), (ep.date_start, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 2),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                    bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.5})
+        key.append(f"{i} {ep.name}")
+    return "; ".join(key)
+
+
+def weekly_deaths(named: pd.DataFrame, remainder: pd.DataFrame, episodes: pd.DataFrame, as_of: pd.Timestamp,
+                  title: str, subtitle: str) -> plt.Figure:
+    """Weekly deaths by victim category on a linear axis cut above the usual range, the cut weeks in full
+    in their own panel, each week's shares below (every category visible), remainders hatched."""
+    total = named.add(remainder, fill_value=0)
+    cap = cut_level(total["deaths_best"])
+    peaks = total.index[total["deaths_best"] > cap]
+    fig = plt.figure(figsize=(9, 7.6))
+    grid = fig.add_gridspec(2, 2, width_ratios=[4.2, 1], height_ratios=[3, 1.3], wspace=0.12, hspace=0.12)
+    ax, axp, axs = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 0])
+    x = total.index + pd.Timedelta(days=3)
+    _stack(ax, x, named, remainder, 6)
+    has_range = total["deaths_high"] > total["deaths_low"]
+    ax.errorbar(x[has_range], total.loc[has_range, "deaths_best"],
+                yerr=[(total["deaths_best"] - total["deaths_low"])[has_range],
+                      (total["deaths_high"] - total["deaths_best"])[has_range]],
+                fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5)
     ax.set_ylim(0, cap)
-    for xi, total in zip(x, totals):
-        if total > cap:
-            ax.annotate(f"{int(total):,} ↑", (xi, cap), xytext=(0, -2), textcoords="offset points", ha="center",
-                        va="top", fontsize=7.5, fontweight="bold", color="white",
+    for xi, week in zip(x, total.index):
+        if week in peaks:
+            ax.annotate(f"{total.loc[week, 'deaths_best']:,.0f} →", (xi, cap), xytext=(0, -2), textcoords="offset points",
+                        ha="center", va="top", fontsize=7, fontweight="bold", color="white",
                         bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
-    return cap
+    ax.set_ylabel(f"deaths per week (axis cut at {cap:,.0f})")
+    key = _episode_marks(ax, episodes)
+    _shade_provisional(ax, as_of)
+    _month_axis(ax)
+    ax.tick_params(labelbottom=False)
+    _peaks_panel(axp, [w.strftime("%-d %b\n%Y") for w in peaks], named.loc[peaks], remainder.loc[peaks],
+                 total.loc[peaks, "deaths_low"], total.loc[peaks, "deaths_high"], total.loc[peaks, "deaths_best"])
+    shares = total.assign(civilians_stated=total["deaths_civilians"] - total["civilians_from_coding"])
+    denom = total["deaths_best"].where(total["deaths_best"] > 0)
+    bottom = np.zeros(len(total))
+    for label, column, colour, hatch in LAYERS:
+        v = (shares[column] / denom).fillna(0).to_numpy()
+        axs.bar(x, v, width=6, bottom=bottom, color=colour, lw=0, hatch=hatch, edgecolor="white" if hatch else None)
+        bottom += v
+    axs.set_ylim(0, 1)
+    axs.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    axs.set_ylabel("share of the week")
+    _month_axis(axs)
+    axs.set_xlim(ax.get_xlim())
+    _victim_legend(fig, bool(remainder["deaths_best"].sum()), loc="center left", bbox_to_anchor=(0.79, 0.2))
+    _titles(fig, title, subtitle)
+    fig.subplots_adjust(top=0.9, left=0.08, right=0.98)
+    add_source_line(fig, as_of, "episodes: " + key + ". Weeks run Monday to Sunday; a multi-day incident's deaths "
+                    "are spread evenly over its days; grey band: the last four weeks, provisional")
+    return fig
+
+
+def _month_labels(index: pd.DatetimeIndex, partial: dict | None = None) -> list[str]:
+    partial = partial or {}
+    return [m.strftime("%b\n%y") + ("*" if m in partial else "") for m in index]
+
+
+def monthly_comparison(comparison: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
+    """Our monthly deaths (named incidents solid, remainders hatched, whiskers low-high) beside SOHR's and
+    SNHR's monthly tolls on a linear axis, with a strip saying what each counts and the months that are
+    not comparable marked."""
+    fig, ax = plt.subplots(figsize=(9, 5.8))
+    months = comparison.index
+    x = np.arange(len(months))
+    w = 0.27
+    named = comparison["deaths_best"] - comparison["remainder_best"]
+    ax.bar(x - w, named, w, color=SOURCE_COLOURS["ours"], label="this record: named incidents (best)")
+    ax.bar(x - w, comparison["remainder_best"], w, bottom=named, color="white", edgecolor=SOURCE_COLOURS["ours"],
+           hatch=REMAINDER_HATCH, lw=0.6, label="this record: episode remainders")
+    ax.errorbar(x - w, comparison["deaths_best"],
+                yerr=[comparison["deaths_best"] - comparison["deaths_low"],
+                      comparison["deaths_high"] - comparison["deaths_best"]],
+                fmt="none", ecolor="#777777", elinewidth=0.9, capsize=2)
+    for source, offset, label in (("sohr", 0, "SOHR (everyone)"), ("snhr", w, "SNHR (civilians)")):
+        values = comparison[source]
+        same = comparison[f"{source}_same_days"]
+        ax.bar(x + offset, values.where(same).fillna(0), w, color=SOURCE_COLOURS[source], label=label)
+        ax.bar(x + offset, values.where(~same & values.notna()).fillna(0), w, color="white",
+               edgecolor=SOURCE_COLOURS[source], lw=0.9)
+        for i, v in enumerate(values):
+            if pd.isna(v):
+                ax.text(i + offset, 0, "n/a", ha="center", va="bottom", fontsize=6, color="#555555", rotation=90)
+    partial = {m for m in months if comparison.loc[m, ["sohr", "snhr"]].notna().any()
+               and not comparison.loc[m, ["sohr_same_days", "snhr_same_days"]][comparison.loc[m, ["sohr", "snhr"]].notna().to_numpy()].all()}
+    ax.set_xticks(x, _month_labels(months, partial), fontsize=8)
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylabel("deaths per month")
+    ax.legend(loc="upper right", fontsize=7.5)
+    _titles(fig, title, subtitle)
+    fig.tight_layout(rect=(0, 0.11, 1, 0.95))
+    note = DEFINITIONS + (" Outlined bars (*): the monitor's month does not cover the same days as the record "
+                          "(e.g. SNHR's December 2024 counts from 1 December; the record starts on the 8th): shown, "
+                          "never used in a share." if partial else "")
+    fig.text(0.01, 0.095, note, fontsize=7.2, va="top", ha="left", wrap=True,
+             bbox={"boxstyle": "square,pad=0.4", "fc": "#f5f5f5", "ec": "none"})
+    add_source_line(fig, as_of, "SOHR and SNHR monthly tolls as published and read again (monitor_tolls.csv)")
+    return fig
 
 
 def _month_axis(ax: plt.Axes) -> None:
@@ -68,72 +220,6 @@ def _shade_provisional(ax: plt.Axes, as_of: pd.Timestamp) -> None:
     ax.axvspan(start, pd.Timestamp(as_of) + pd.Timedelta(days=1), color="#eeeeee", zorder=0, lw=0)
     ax.text(start, 1.0, " provisional", transform=ax.get_xaxis_transform(), fontsize=8, color="#666666",
             va="top", ha="left")
-
-
-def weekly_deaths(weekly: pd.DataFrame, episodes: pd.DataFrame, as_of: pd.Timestamp,
-                  title: str, subtitle: str) -> plt.Figure:
-    """Weekly deaths stacked by victim category, low-high whiskers, episode markers, provisional
-    shading, and the cumulative curve with its low-high band below."""
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 7.2), sharex=True, height_ratios=[3, 1.4])
-    x = weekly.index + pd.Timedelta(days=3)
-    bottom = np.zeros(len(weekly))
-    for cat in CATEGORY_ORDER:
-        values = weekly[f"deaths_{cat}"].to_numpy()
-        ax.bar(x, values, width=6, bottom=bottom, color=VICTIM_COLOURS[cat], label=VICTIM_LABELS[cat], lw=0)
-        bottom += values
-    has_range = weekly["deaths_high"] > weekly["deaths_low"]
-    ax.errorbar(x[has_range], weekly.loc[has_range, "deaths_best"],
-                yerr=[(weekly["deaths_best"] - weekly["deaths_low"])[has_range],
-                      (weekly["deaths_high"] - weekly["deaths_best"])[has_range]],
-                fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5, label="low-high range")
-    cap = _cut_axis(ax, x, weekly["deaths_best"], weekly["deaths_high"])
-    ax.set_ylabel(f"deaths per week (axis cut at {cap:,.0f})")
-    for _, ep in episodes.sort_values("date_start").iterrows():
-        ax.axvline(ep["date_start"], color="#555555", lw=0.6, ls=":")
-        ax.text(ep["date_start"], 0.98, " " + ep["name"], rotation=90, transform=ax.get_xaxis_transform(),
-                fontsize=7, va="top", ha="right", color="#333333")
-    _shade_provisional(ax, as_of)
-    ax.legend(loc="upper left", bbox_to_anchor=(0, -0.02, 1, 0), ncol=5, fontsize=8, mode=None,
-              frameon=False, borderaxespad=0, handlelength=1.2)
-    cum = weekly[["deaths_low", "deaths_best", "deaths_high"]].cumsum()
-    ax2.fill_between(x, cum["deaths_low"], cum["deaths_high"], color="#cccccc", lw=0, label="low-high")
-    ax2.plot(x, cum["deaths_best"], color="black", lw=1.5, label="best estimate")
-    ax2.set_ylabel("cumulative deaths")
-    ax2.legend(loc="upper left", fontsize=8)
-    _shade_provisional(ax2, as_of)
-    _month_axis(ax2)
-    return _finish(fig, title, subtitle, as_of, "weeks run Monday to Sunday; a multi-day incident counts in the week it began", top=0.96)
-
-
-def monthly_comparison(comparison: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
-    """Our monthly deaths (best, with low-high whiskers) beside SOHR's and SNHR's monthly tolls, with a
-    strip that says what each one counts."""
-    fig, ax = plt.subplots(figsize=(9, 5.6))
-    months = comparison.index
-    x = np.arange(len(months))
-    w = 0.27
-    ax.bar(x - w, comparison["deaths_best"], w, color=SOURCE_COLOURS["ours"], label="Ours (best; whiskers low-high)")
-    ax.errorbar(x - w, comparison["deaths_best"],
-                yerr=[comparison["deaths_best"] - comparison["deaths_low"],
-                      comparison["deaths_high"] - comparison["deaths_best"]],
-                fmt="none", ecolor="#777777", elinewidth=0.9, capsize=2)
-    ax.bar(x, comparison["sohr"].fillna(0), w, color=SOURCE_COLOURS["sohr"], label="SOHR (everyone)")
-    ax.bar(x + w, comparison["snhr"].fillna(0), w, color=SOURCE_COLOURS["snhr"], label="SNHR (civilians)")
-    for i, (s, n) in enumerate(zip(comparison["sohr"], comparison["snhr"])):
-        if pd.isna(s):
-            ax.text(i, 0, "n/a", ha="center", va="bottom", fontsize=6, color=SOURCE_COLOURS["sohr"], rotation=90)
-        if pd.isna(n):
-            ax.text(i + w, 0, "n/a", ha="center", va="bottom", fontsize=6, color=SOURCE_COLOURS["snhr"], rotation=90)
-    ax.set_yscale("symlog", linthresh=100)
-    ax.set_xticks(x, [m.strftime("%b\n%y") for m in months], fontsize=8)
-    ax.set_ylabel("deaths per month (log scale above 100)")
-    ax.legend(loc="upper right", fontsize=8)
-    _titles(fig, title, subtitle)
-    fig.tight_layout(rect=(0, 0.09, 1, 0.96))
-    fig.text(0.01, 0.075, DEFINITIONS, fontsize=7.5, va="top", ha="left", wrap=True,
-             bbox={"boxstyle": "square,pad=0.4", "fc": "#f5f5f5", "ec": "none"})
-    add_source_line(fig, as_of, "SOHR and SNHR monthly tolls as published (monitor_tolls.csv)")
-    return fig
 
 
 def _map_axes(ax: plt.Axes) -> None:
@@ -171,7 +257,8 @@ def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
                 ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=6.5)
         ax.set_xlim(34.1, 42.5)
         _map_axes(ax)
-    return _finish(fig, title, subtitle, as_of, geography.POPULATION_ATTRIBUTION, top=0.95)
+    return _finish(fig, title, subtitle, as_of, geography.POPULATION_ATTRIBUTION + " " + geography.POPULATION_BIAS,
+                   top=0.95)
 
 
 def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Timestamp,
@@ -198,55 +285,62 @@ def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Time
     return _finish(fig, title, subtitle, as_of, "districts: OCHA 2015 set (61)", top=0.94)
 
 
-def _place_groups(incidents: pd.DataFrame) -> pd.DataFrame:
-    """One row per point on the map: records at the same coordinates, event type and precision class
-    are drawn as one circle whose area is their summed deaths."""
-    data = incidents.assign(exact=incidents["geo_precision"] == "point",
-                            short=incidents["location_name"].str.split(",").str[0].str.split(" \\(").str[0])
-    grouped = data.groupby(["latitude", "longitude", "event_type", "exact"], sort=True).agg(
-        deaths=("deaths_best", "sum"), records=("incident_id", "size"), name=("short", "first")).reset_index()
-    return grouped.sort_values(["deaths", "name"], ascending=[False, True]).reset_index(drop=True)
-
-
 def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
                bounds: tuple[float, float, float, float] | None = None, label_top: int = 0,
-               figsize: tuple[float, float] = (9, 6.6)) -> plt.Figure:
-    """Proportional symbols (area ∝ deaths) coloured by event type; filled where the village or town
-    is known, hollow where the location is approximate (near a place, or a district). Records at the
-    same point are drawn as one circle."""
-    fig, ax = plt.subplots(figsize=figsize)
+               figsize: tuple[float, float] = (9, 6.2)) -> plt.Figure:
+    """One circle per incident (area ∝ deaths), coloured by perpetrator (grey: unidentified), shaped by
+    event type; filled where the village or town is known, hollow where the location is approximate. The
+    `label_top` deadliest incidents are labelled with their own toll, labels placed apart by adjustText;
+    the legend sits outside the map."""
+    from adjustText import adjust_text
+
+    fig = plt.figure(figsize=figsize)
+    ax = fig.add_axes((0.0, 0.02, 0.72, 0.9))
+    leg_ax = fig.add_axes((0.73, 0.02, 0.27, 0.9))
+    leg_ax.set_axis_off()
     geography.admin1().plot(ax=ax, color="#f4f4f4", edgecolor="#999999", linewidth=0.5)
-    groups = _place_groups(incidents)
-    scale = 1400.0 / max(1.0, float(groups["deaths"].max()))  # points² per death
+    data = incidents.sort_values(["deaths_best", "incident_id"], ascending=[False, True])
+    scale = 1200.0 / max(1.0, float(data["deaths_best"].max()))  # points² per death
 
     def area(deaths):
-        return np.maximum(deaths, 1) * scale
+        return np.maximum(np.asarray(deaths, dtype=float), 1) * scale
 
-    for event, colour in EVENT_COLOURS.items():
-        sub = groups[groups["event_type"] == event]
-        exact = sub["exact"]
-        ax.scatter(sub.loc[exact, "longitude"], sub.loc[exact, "latitude"], s=area(sub.loc[exact, "deaths"]),
-                   color=colour, alpha=0.6, edgecolor="white", linewidth=0.4)
-        ax.scatter(sub.loc[~exact, "longitude"], sub.loc[~exact, "latitude"], s=area(sub.loc[~exact, "deaths"]),
-                   facecolor="none", edgecolor=colour, linewidth=1.1)
-    labelled = groups.drop_duplicates(["latitude", "longitude"]).head(label_top)
-    for _, row in labelled.iterrows():
-        total = groups.loc[(groups["latitude"] == row["latitude"]) & (groups["longitude"] == row["longitude"]), "deaths"].sum()
-        ax.annotate(f"{row['name']} ({total:,})", (row["longitude"], row["latitude"]), fontsize=7,
-                    xytext=(5, 4), textcoords="offset points")
+    for (perp, event), sub in data.groupby(["perpetrator", "event_type"], sort=True):
+        exact = (sub["geo_precision"] == "point").to_numpy()
+        colour = actor_colour(perp)
+        marker = MARKER_BY_EVENT.get(event, "o")
+        ax.scatter(sub.loc[exact, "longitude"], sub.loc[exact, "latitude"], s=area(sub.loc[exact, "deaths_best"]),
+                   color=colour, alpha=0.55, edgecolor="white", linewidth=0.4, marker=marker)
+        ax.scatter(sub.loc[~exact, "longitude"], sub.loc[~exact, "latitude"], s=area(sub.loc[~exact, "deaths_best"]),
+                   facecolor="none", edgecolor=colour, linewidth=1.1, marker=marker)
     if bounds:
         ax.set_xlim(bounds[0], bounds[2])
         ax.set_ylim(bounds[1], bounds[3])
     _map_axes(ax)
-    handles = [Patch(color=c, label=e) for e, c in EVENT_COLOURS.items() if (groups["event_type"] == e).any()]
-    handles += [Line2D([], [], marker="o", ls="", mfc="#777777", mec="white", ms=8, label="village/town known"),
-                Line2D([], [], marker="o", ls="", mfc="none", mec="#777777", ms=8, label="approximate location")]
+    texts = []
+    for row in data.head(label_top).itertuples():
+        short = str(row.location_name).split(",")[0].split(" (")[0]
+        texts.append(ax.text(row.longitude, row.latitude, f"{short} ({row.deaths_best:,})", fontsize=7,
+                             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
+    if texts:
+        adjust_text(texts, ax=ax, x=data["longitude"].to_numpy(), y=data["latitude"].to_numpy(),
+                    arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(30, 30),
+                    expand=(1.1, 1.3), ensure_inside_axes=True)
+    perps = list(dict.fromkeys(data.groupby("perpetrator")["deaths_best"].sum().sort_values(ascending=False).index))
+    names = {"unidentified": "unidentified (not known or disputed)"}
+    handles = [Patch(color=actor_colour(p), label=names.get(p, p.replace("_", " "))) for p in perps]
+    handles += [Line2D([], [], marker=m, ls="", mfc="#777777", mec="white", ms=7, label=e)
+                for e, m in MARKER_BY_EVENT.items() if (data["event_type"] == e).any()]
+    handles += [Line2D([], [], marker="o", ls="", mfc="none", mec="#777777", ms=7, label="hollow: approximate location")]
     for n in (1, 10, 100, 1000):
-        if n <= max(1, groups["deaths"].max()):
+        if n <= max(1, data["deaths_best"].max()):
             handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#444444", ms=float(np.sqrt(area(n))),
                                   label=f"{n:,} death{'s' if n > 1 else ''}"))
-    ax.legend(handles=handles, loc="lower right", fontsize=7.5, frameon=True, framealpha=0.9, labelspacing=1.1)
-    return _finish(fig, title, subtitle, as_of, top=0.95)
+    leg_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, labelspacing=1.0,
+                  title="perpetrator (colour), event (shape)", title_fontsize=7.5)
+    _titles(fig, title, subtitle)
+    add_source_line(fig, as_of, "each circle is one incident, placed at its village, town or district seat")
+    return fig
 
 
 def quarterly_maps(quarters: dict[str, pd.Series], as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
@@ -301,32 +395,79 @@ def heatmap(matrix: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str
 
 def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
                  colours: dict[str, str] | None = None, ylabel: str = "deaths (best estimate)",
-                 top: int = 7) -> plt.Figure:
-    """Monthly stacked bars of a breakdown (perpetrator, mechanism ...); small groups merged into 'other'."""
+                 top: int = 8, partial: set | None = None) -> plt.Figure:
+    """Monthly stacked bars of a breakdown (perpetrator ...) on a linear axis cut above the usual range,
+    the cut months in full in a panel of their own, and each month's shares below. Small groups are
+    merged into 'all others'; months in `partial` are marked with an asterisk."""
     table = table.copy()
     if table.shape[1] > top:
         keep = list(table.columns[:top - 1])
         table["all others"] = table.drop(columns=keep).sum(axis=1)
         table = table[keep + ["all others"]]
-    palette = [OKABE_ITO[k] for k in ("vermillion", "blue", "orange", "green", "purple", "sky_blue", "yellow")]
-    fig, (ax, axs) = plt.subplots(2, 1, figsize=(9, 6.4), sharex=True, height_ratios=[2, 1.2])
+    colours = {**{c: "#bbbbbb" for c in table.columns}, **(colours or {})}
+    fig = plt.figure(figsize=(9, 6.6))
+    grid = fig.add_gridspec(2, 3, width_ratios=[4, 1, 1.5], height_ratios=[2, 1.2], wspace=0.15, hspace=0.1)
+    ax, axp, axs = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 0])
     x = np.arange(len(table))
-    bottom = np.zeros(len(table))
-    shares = table.div(table.sum(axis=1).where(table.sum(axis=1) > 0), axis=0).fillna(0)
-    sbottom = np.zeros(len(table))
-    for i, col in enumerate(table.columns):
-        colour = (colours or {}).get(col, "#bbbbbb" if col == "all others" else palette[i % len(palette)])
-        ax.bar(x, table[col], bottom=bottom, color=colour, label=col, width=0.8, lw=0)
-        axs.bar(x, shares[col], bottom=sbottom, color=colour, width=0.8, lw=0)
+    totals = table.sum(axis=1)
+    cap = cut_level(totals)
+    peaks = [i for i, v in enumerate(totals) if v > cap]
+    shares = table.div(totals.where(totals > 0), axis=0).fillna(0)
+    bottom, sbottom = np.zeros(len(table)), np.zeros(len(table))
+    pbottom = np.zeros(len(peaks))
+    for col in table.columns:
+        ax.bar(x, table[col], bottom=bottom, color=colours[col], label=col, width=0.8, lw=0)
+        axs.bar(x, shares[col], bottom=sbottom, color=colours[col], width=0.8, lw=0)
+        axp.bar(np.arange(len(peaks)), table[col].iloc[peaks], bottom=pbottom, color=colours[col], width=0.7, lw=0)
         bottom += table[col].to_numpy()
         sbottom += shares[col].to_numpy()
-    cap = _cut_axis(ax, x, table.sum(axis=1), table.sum(axis=1))
+        pbottom += table[col].iloc[peaks].to_numpy()
+    ax.set_ylim(0, cap)
+    for i in peaks:
+        ax.annotate(f"{totals.iloc[i]:,.0f} →", (i, cap), xytext=(0, -2), textcoords="offset points", ha="center",
+                    va="top", fontsize=7, fontweight="bold", color="white",
+                    bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+    for j, i in enumerate(peaks):
+        axp.text(j, pbottom[j], f"{pbottom[j]:,.0f}", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
+    axp.set_xticks(range(len(peaks)), [table.index[i].strftime("%b\n%y") for i in peaks], fontsize=7.5)
+    axp.set_title("cut months, in full", fontsize=8.5, loc="left")
+    axp.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylabel(f"{ylabel}\n(axis cut at {cap:,.0f})")
+    ax.set_xticks(x, [])
     axs.set_ylabel("share of the month")
     axs.set_ylim(0, 1)
-    axs.set_xticks(x, [m.strftime("%b\n%y") for m in table.index], fontsize=8)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
-    return _finish(fig, title, subtitle, as_of, top=0.95)
+    axs.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    axs.set_xticks(x, _month_labels(table.index, partial), fontsize=7.5)
+    handles = [Patch(color=colours[c], label=c) for c in table.columns]
+    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.77, 0.88), fontsize=7.5, frameon=False)
+    _titles(fig, title, subtitle)
+    fig.subplots_adjust(top=0.9, left=0.09, right=0.98, bottom=0.1)
+    add_source_line(fig, as_of, ("* partial month. " if partial else "") + "a multi-day incident's deaths are "
+                    "spread evenly over its days")
+    return fig
+
+
+def small_multiples(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str, columns: int = 3,
+                    partial: set | None = None) -> plt.Figure:
+    """One small panel per column of `table` (a breakdown by month), each on its own linear axis, all in
+    one neutral colour: no category needs a colour of its own."""
+    n = table.shape[1]
+    rows = int(np.ceil(n / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(9, 1.9 * rows + 1.1), sharex=True)
+    axes = np.atleast_1d(axes).ravel()
+    x = np.arange(len(table))
+    for ax, col in zip(axes, table.columns):
+        ax.bar(x, table[col], color="#555555", width=0.8)
+        ax.set_title(f"{col}: {table[col].sum():,.0f}", fontsize=8.5, loc="left")
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.tick_params(labelsize=7)
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    labels = _month_labels(table.index, partial)
+    for ax in axes[:n]:
+        ax.set_xticks(x[::3], labels[::3], fontsize=6.5)
+    return _finish(fig, title, subtitle, as_of, ("* partial month. " if partial else "") + "each panel has its own "
+                   "scale; deaths spread over the days of multi-day incidents", top=0.93)
 
 
 def horizontal_bars(values: pd.Series, as_of: pd.Timestamp, title: str, subtitle: str,
@@ -356,14 +497,16 @@ def civilian_share(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
 
 
 def episode_timeline(daily: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
-    """Daily deaths of an episode's named incidents; hatched where the day is only the start of a span."""
+    """Daily deaths of an episode's named incidents: solid where the incident took one day, hatched where a
+    multi-day incident's deaths are spread evenly over its days."""
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    ax.bar(daily.index, daily["day_known"], color=OKABE_ITO["vermillion"], label="day of death known", width=0.8)
-    ax.bar(daily.index, daily["span_start"], bottom=daily["day_known"], color="white", edgecolor=OKABE_ITO["vermillion"],
-           hatch="////", label="first day of a longer span", width=0.8)
-    for day, total in (daily["day_known"] + daily["span_start"]).items():
+    colour = VICTIM_COLOURS["civilians"] if False else "#444444"
+    ax.bar(daily.index, daily["day_known"], color=colour, label="one-day incidents", width=0.8)
+    ax.bar(daily.index, daily["spread"], bottom=daily["day_known"], color="white", edgecolor=colour,
+           hatch="////", label="multi-day incidents, spread over their days", width=0.8)
+    for day, total in (daily["day_known"] + daily["spread"]).items():
         if total:
-            ax.text(day, total, f"{total}", ha="center", va="bottom", fontsize=8)
+            ax.text(day, total, f"{total:,.0f}", ha="center", va="bottom", fontsize=8)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b"))
     ax.set_ylabel("deaths (best) in named incidents")
     ax.legend(fontsize=8)
@@ -415,36 +558,43 @@ def coverage(weekly_counts: pd.DataFrame, by_gov_weeks: pd.DataFrame, as_of: pd.
 
 def source_ranges(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
                   names: dict[str, str] | None = None) -> plt.Figure:
-    """For each episode (rows of `table`: episode, source, population, value, low, high), each source's
-    latest figure as a dot (colour: source; shape: who is counted) and our low-best-high as a bar."""
+    """One panel per episode, each on its own linear axis: every source's latest published total (a dot
+    per source and population; filled: everyone, hollow square: civilians) and this record's low-best-high."""
     episodes = list(dict.fromkeys(table["episode"]))
-    fig, ax = plt.subplots(figsize=(9, 0.75 * len(episodes) + 2.4))
-    markers = {"all": "o", "civilians": "s"}
+    fig, axes = plt.subplots(len(episodes), 1, figsize=(9, 0.95 * len(episodes) + 1.9))
+    axes = np.atleast_1d(axes)
     seen: dict[str, str] = {}
-    for i, ep in enumerate(episodes):
+    for ax, ep in zip(axes, episodes):
         rows = table[table["episode"] == ep]
         ours = rows[rows["source"] == "ours"]
+        others = rows[rows["source"] != "ours"].reset_index(drop=True)
         if len(ours):
             o = ours.iloc[0]
-            ax.plot([o["low"], o["high"]], [i, i], color="#bbbbbb", lw=9, solid_capstyle="butt", zorder=1)
-            ax.plot(o["value"], i, marker="|", color="black", ms=16, mew=2, zorder=2)
-        for _, r in rows[rows["source"] != "ours"].iterrows():
+            ax.plot([o["low"], o["high"]], [0, 0], color="#bbbbbb", lw=9, solid_capstyle="butt", zorder=1)
+            ax.plot(o["value"], 0, marker="|", color="black", ms=14, mew=2, zorder=2)
+        for k, r in others.iterrows():
             colour = SOURCE_COLOURS.get(r["source"], "#888888")
             label = source_label(r["source"], names) if r["source"] in SOURCE_COLOURS else "other outlets"
             seen.setdefault(label, colour)
-            ax.plot(r["value"], i + 0.22, marker=markers.get(r["population"], "o"), ls="", ms=6.5, color=colour,
-                    mec="white", mew=0.5, alpha=0.9, zorder=3)
-    ax.set_yticks(range(len(episodes)), episodes, fontsize=8.5)
-    ax.set_xscale("log")
-    ax.set_ylim(-0.6, len(episodes) - 0.3)
-    ax.invert_yaxis()
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel("deaths (log scale)")
+            civ = r["population"] == "civilians"
+            ax.plot(r["value"], 0.45, marker="s" if civ else "o", ls="", ms=6.5, mfc="none" if civ else colour,
+                    mec=colour, mew=1.2, zorder=3)
+        ax.set_ylim(-0.5, 0.9)
+        ax.set_yticks([])
+        ax.set_xlim(left=0)
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_title(ep, fontsize=8.5, loc="left", pad=2)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.tick_params(labelsize=7)
+    axes[-1].set_xlabel("deaths (each panel its own linear scale)")
     handles = [Line2D([], [], color="#bbbbbb", lw=8, label="this record: low-high"),
                Line2D([], [], color="black", marker="|", ls="", ms=12, mew=2, label="this record: best")]
     handles += [Line2D([], [], color=c, marker="o", ls="", ms=6, label=l) for l, c in seen.items()]
-    handles += [Line2D([], [], color="#444444", marker=m, ls="", ms=6, mfc="none", label=f"counts {p}")
-                for p, m in (("everyone", "o"), ("civilians", "s"))]
-    ax.legend(handles=handles, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.45, -0.1), ncols=4, frameon=False)
-    return _finish(fig, title, subtitle, as_of, "each source's latest published total (monitor_tolls.csv)", top=0.94)
+    handles += [Line2D([], [], color="#444444", marker="o", ls="", ms=6, label="counts everyone"),
+                Line2D([], [], color="#444444", marker="s", ls="", ms=6, mfc="none", label="counts civilians")]
+    fig.legend(handles=handles, fontsize=7.5, loc="lower center", ncols=4, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    _titles(fig, title, subtitle)
+    fig.tight_layout(rect=(0, 0.09, 1, 0.95))
+    add_source_line(fig, as_of, "each source's latest published total (monitor_tolls.csv, verified rows)")
+    return fig

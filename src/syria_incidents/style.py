@@ -21,22 +21,36 @@ OKABE_ITO = {
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
     "grey": "#999999",
 }
+# One colour per meaning, in every figure. Grey always means "not known" (status not reported, perpetrator
+# unidentified); the state's forces are blue whether they are victims or perpetrators; civilians are
+# vermillion; monitors have colours no actor uses.
+GREY = OKABE_ITO["grey"]
 VICTIM_COLOURS = {
     "civilians": OKABE_ITO["vermillion"],
     "security_forces": OKABE_ITO["blue"],
     "other_armed": OKABE_ITO["green"],
-    "unknown_status": OKABE_ITO["grey"],
+    "unknown_status": GREY,
 }
+CODED_CIVILIANS_COLOUR = "#F2B48C"  # a light tint of the civilians' vermillion, hatched: civilians by the coding rule
 VICTIM_LABELS = {
     "civilians": "Civilians",
     "security_forces": "Syrian state forces",
     "other_armed": "Other armed groups",
     "unknown_status": "Status not reported",
 }
-SOURCE_COLOURS = {"ours": OKABE_ITO["black"], "sohr": OKABE_ITO["orange"], "snhr": OKABE_ITO["purple"],
-                  "ohchr": OKABE_ITO["sky_blue"], "un_coi": OKABE_ITO["sky_blue"],
+ACTOR_COLOURS = {
+    "syrian_gov": OKABE_ITO["blue"], "gov_forces_and_affiliates": "#3A6EA5", "gov_aligned_groups": "#7FA7CF",
+    "assad_loyalists": OKABE_ITO["green"], "sdf": "#44AA99", "asayish": "#88CCBB",
+    "sna": "#8C510A", "turkey": "#BF812D", "isis": OKABE_ITO["black"], "israel": "#882255",
+    "us_coalition": "#332288", "druze_armed_groups": "#DDCC77", "bedouin_tribal_fighters": "#AA4499",
+    "lebanese_armed_groups": "#999933", "jordan": "#661100", "other_armed_group": "#6F6F6F",
+    "civilians": OKABE_ITO["vermillion"], "unidentified": GREY,
+}
+REMAINDER_HATCH = "////"
+SOURCE_COLOURS = {"ours": "#333333", "sohr": OKABE_ITO["orange"], "snhr": OKABE_ITO["sky_blue"],
+                  "ohchr": OKABE_ITO["yellow"], "un_coi": OKABE_ITO["yellow"],
                   "syrian_gov": OKABE_ITO["blue"], "syria_national_commission": OKABE_ITO["blue"],
-                  "reuters": OKABE_ITO["green"], "afp": OKABE_ITO["green"]}
+                  "sdf": ACTOR_COLOURS["sdf"], "idf": ACTOR_COLOURS["israel"], "turkish_gov": ACTOR_COLOURS["turkey"]}
 SOURCE_LABELS = {"ours": "this record", "sohr": "SOHR", "snhr": "SNHR", "ohchr": "OHCHR (UN)",
                  "un_coi": "UN Commission of Inquiry", "un_other": "UN", "syrian_gov": "Syrian government",
                  "syria_national_commission": "Syria's national commission", "reuters": "Reuters", "afp": "AFP",
@@ -66,6 +80,10 @@ HOUSE_RC = {
     "svg.hashsalt": "syria-incidents",
     "svg.fonttype": "none",  # keep text as text: searchable, accessible, and checkable by the tests
 }
+
+
+def actor_colour(actor_id: str) -> str:
+    return ACTOR_COLOURS.get(actor_id, "#6F6F6F")
 
 
 def source_label(source_id: str, names: dict[str, str] | None = None) -> str:
