@@ -105,7 +105,7 @@ def _episode_marks(ax: plt.Axes, episodes: pd.DataFrame) -> str:
     key = []
     for i, ep in enumerate(episodes.sort_values("date_start").itertuples(), start=1):
         ax.axvline(ep.date_start, color="#555555", lw=0.6, ls=":")
-        ax.annotate(str(i), (ep.date_start, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 2),
+        ax.annotate(str(i), (mdates.date2num(ep.date_start), 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 2),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7,
                     bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.5})
         key.append(f"{i} {ep.name}")
@@ -598,3 +598,28 @@ def source_ranges(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle
     fig.tight_layout(rect=(0, 0.09, 1, 0.95))
     add_source_line(fig, as_of, "each source's latest published total (monitor_tolls.csv, verified rows)")
     return fig
+
+
+def capture_shares(capture: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
+                   floor: float = 0.15) -> plt.Figure:
+    """Named incidents' deaths as a share of SOHR's monthly toll (everyone, by date of death) and named
+    civilian deaths as a share of SNHR's (civilians, by date documented), month by month, with the
+    campaign's monthly floor; months a monitor does not cover on the same days are left blank."""
+    fig, ax = plt.subplots(figsize=(9, 4.6))
+    x = np.arange(len(capture))
+    w = 0.38
+    for col, offset, colour, label in (("named_share_of_sohr", -w / 2, SOURCE_COLOURS["sohr"], "of SOHR's toll (everyone)"),
+                                        ("named_civilian_share_of_snhr", w / 2, SOURCE_COLOURS["snhr"],
+                                         "civilians, of SNHR's toll (civilians)")):
+        values = capture[col]
+        ax.bar(x + offset, values.fillna(0), w, color=colour, label=label)
+        for i, v in enumerate(values):
+            ax.text(i + offset, (0 if pd.isna(v) else v) + 0.01, "–" if pd.isna(v) else f"{v:.0%}", ha="center",
+                    fontsize=6.5, rotation=90, va="bottom")
+    ax.axhline(floor, color="#333333", lw=0.8, ls="--", label=f"{floor:.0%}: the coverage campaign's monthly floor")
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    ax.set_ylim(0, max(0.5, float(np.nanmax(capture[["named_share_of_sohr", "named_civilian_share_of_snhr"]].to_numpy(dtype=float), initial=0)) + 0.12))
+    ax.set_xticks(x, _month_labels(capture.index), fontsize=7.5)
+    ax.set_ylabel("share in named incidents")
+    ax.legend(fontsize=7.5, loc="upper right")
+    return _finish(fig, title, subtitle, as_of, "SOHR counts everyone by date of death; SNHR civilians by date documented", top=0.93)

@@ -31,9 +31,22 @@ DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "monthly-vs-monitors": ("This record beside the monitors, by month", "Our deaths by month (all, named incidents, civilians) beside SOHR's monthly toll of everyone and SNHR's of civilians; *_same_days says whether the monitor's month covers the same days as the record."),
     "deadliest-incidents": ("The deadliest 50 named incidents", "The 50 named incidents with the highest best estimate, with their range and every claim (claimant, outlet, date, figure, URL)."),
     "deaths-by-governorate": ("Deaths by governorate", "Deaths per governorate (low, best, high, victim split), incidents, the 2016 population and deaths per 100,000 people."),
-    "episode-days": ("Episode deaths by day", "Deaths per day in each named episode's named incidents: on one-day incidents and spread from multi-day ones."),
-    "episode-tolls": ("Episode tolls by source over time", "Each source's published total for each episode, by date of publication (the toll-drift charts)."),
+    "episode-days": ("Episode deaths by day", "Deaths per day in an episode's named incidents: on one-day incidents, and spread evenly from multi-day ones."),
+    "episode-tolls": ("Episode tolls by source over time", "Each source's published total for an episode, by date of publication (the toll-drift chart)."),
+    "capture-by-month": ("Named incidents against the monitors, by month", "Deaths in named incidents as a share of SOHR's monthly toll (everyone) and named civilian deaths as a share of SNHR's (civilians), in the months each covers on the same days as the record."),
+    "episode-sources": ("Each source's latest episode total", "For each episode: each source's latest published total, by population, beside this record's low, best and high."),
 }
+
+
+def describe(name: str) -> tuple[str, str]:
+    """The title and description of a table; `episode-days-<episode>` style names take their stem's."""
+    if name in DESCRIPTIONS:
+        return DESCRIPTIONS[name]
+    for stem in ("episode-days", "episode-tolls"):
+        if name.startswith(stem + "-"):
+            title, description = DESCRIPTIONS[stem]
+            return f"{title}: {name[len(stem) + 1:]}", description
+    raise KeyError(f"table {name!r} is not described in tables.DESCRIPTIONS")
 
 
 def tables_dir() -> Path:
@@ -42,8 +55,7 @@ def tables_dir() -> Path:
 
 def save_table(frame: pd.DataFrame, name: str, directory: Path | None = None) -> None:
     """Write a tidy table as CSV (one decimal for floats; dates as ISO days)."""
-    if name not in DESCRIPTIONS:
-        raise KeyError(f"table {name!r} is not described in tables.DESCRIPTIONS")
+    describe(name)
     out = Path(directory) if directory is not None else tables_dir()
     out.mkdir(parents=True, exist_ok=True)
     frame = frame.reset_index() if frame.index.name or not isinstance(frame.index, pd.RangeIndex) else frame
@@ -73,7 +85,7 @@ def write_datapackage(directory: Path | None = None) -> Path:
     resources = []
     for path in sorted(out.glob("*.csv")):
         frame = pd.read_csv(path, nrows=200)
-        title, description = DESCRIPTIONS.get(path.stem, (path.stem, ""))
+        title, description = describe(path.stem)
         resources.append({
             "name": path.stem, "path": path.name, "profile": "tabular-data-resource", "title": title,
             "description": description, "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md(value) -> str:
+    """Text from the data, safe inside Markdown: HTML escaped (no tag or attribute can survive) and
+    Markdown's special characters backslash-escaped (no link, image or emphasis can be injected)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=True))
 
 
 def n(value) -> str:
