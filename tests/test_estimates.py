@@ -25,9 +25,10 @@ ACTORS = pd.DataFrame({
 def incidents(*rows: dict) -> pd.DataFrame:
     base = {"status": "active", "record_type": "incident", "episode_id": "", "admin1_pcode": "SY06",
             "perpetrator": "unidentified", "attacked_side": "unidentified", "event_type": "Battles", "tags": "",
-            "status_reason": "", "date_end": "2025-03-06"}
+            "status_reason": "", "date_start": "2025-03-06", "date_end": "2025-03-06"}
     frame = pd.DataFrame([{**base, **r} for r in rows])
     frame["date_end"] = pd.to_datetime(frame["date_end"])
+    frame["date_start"] = pd.to_datetime(frame["date_start"]).where(lambda d: d <= frame["date_end"], frame["date_end"])
     return frame
 
 
@@ -248,6 +249,22 @@ def test_remainder_of_a_total_of_everyone_spans_the_totals() -> None:
     est, _ = run(inc, cl)
     assert triple(est.loc["R"]) == (80, 80, 120)
     assert est.loc[["I1", "R"], "deaths_high"].sum() == 150
+
+
+def test_remainder_subtracts_only_named_deaths_of_its_days_and_population() -> None:
+    """A monitor's total of fighters for 8-10 December (218) on a front episode: named fighters killed on
+    9 December (30) are subtracted; fighters named on 20 December and civilians named on 9 December are
+    not (other days; another population): best 218 - 30 = 188, all of them other armed."""
+    inc = incidents({"incident_id": "I1", "episode_id": "E", "date_start": "2024-12-09", "date_end": "2024-12-09"},
+                    {"incident_id": "I2", "episode_id": "E", "date_start": "2024-12-20", "date_end": "2024-12-20"},
+                    {"incident_id": "I3", "episode_id": "E", "date_start": "2024-12-09", "date_end": "2024-12-09"},
+                    {"incident_id": "R", "record_type": "remainder", "episode_id": "E", "date_start": "2024-12-08",
+                     "date_end": "2024-12-10"})
+    cl = claims(("I1", "a", "2024-12-09", 30, None, None, 30), ("I2", "a", "2024-12-20", 12, None, None, 12),
+                ("I3", "a", "2024-12-09", 5, 5, None, None), ("R", "a", "2024-12-10", 218, None, None, 218),
+                claim_scope=["incident"] * 3 + ["area_total"])
+    row = run(inc, cl)[0].loc["R"]
+    assert triple(row) == (188, 188, 188) and row["deaths_other_armed"] == 188
 
 
 def test_remainder_never_negative() -> None:

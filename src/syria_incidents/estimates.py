@@ -25,12 +25,14 @@ in short:
    status in an incident coded as violence against civilians (ACLED's "Violence against civilians") or
    tagged `massacre` are civilians, unless `status_reason` says why not. `civilians_from_coding` counts
    them and `split_basis` says where the split comes from.
-6. **Remainders** carry monitors' episode totals for one governorate (claims of scope `area_total`). A
-   total of civilians subtracts the named incidents' civilians; a total of everyone subtracts their
-   deaths. With `v` a total and `N_low, N_best, N_high` the named deaths of its population in the same
-   episode and governorate: high = max(v - N_high), best = min(the preferred totals' median of
-   v - N_best, high), low = min(best, min(v - N_low)), each floored at zero. Named incidents plus the
-   remainder thus never exceed the highest credible total (plus named deaths outside its population).
+6. **Remainders** carry monitors' episode totals for one governorate and span of days (claims of scope
+   `area_total`). A total of one population (civilians, the state's forces, other armed groups: the
+   category the claim gives equal to its total) subtracts the named incidents' deaths of that population;
+   a total of everyone subtracts all their deaths; only named incidents of the same episode and
+   governorate whose days overlap the remainder's count. With `v` a total and `N_low, N_best, N_high`
+   those named deaths: high = max(v - N_high), best = min(the preferred totals' median of v - N_best,
+   high), low = min(best, min(v - N_low)), each floored at zero. Named incidents plus the remainder thus
+   never exceed the highest credible total (plus named deaths outside its population).
 
 Everything is computed on whole columns (no Python loop over incidents), so that a million claims
 derive in seconds.
@@ -171,12 +173,33 @@ def _split(est: pd.DataFrame, stated: pd.DataFrame, info: pd.DataFrame) -> pd.Da
     }, index=est.index)
 
 
-def _named_in_scope(named: pd.DataFrame, population: str) -> pd.DataFrame:
-    """Named deaths (low, best, high) of one population, summed per episode and governorate."""
-    other = named["deaths_best"] - named["deaths_civilians"] if population == "civilians" else 0
-    levels = {f"n_{k}": (named[f"deaths_{k}"] - other).clip(lower=0) for k in ("low", "best", "high")}
-    return pd.DataFrame({"episode_id": named["episode_id"], "admin1_pcode": named["admin1_pcode"], **levels}
-                        ).groupby(["episode_id", "admin1_pcode"]).sum()
+POPULATIONS = ("civilians", "security_forces", "other_armed")
+
+
+def _claim_population(claims: pd.DataFrame) -> pd.Series:
+    """Whom a total counts: the category it equals ('civilians', 'security_forces', 'other_armed'), else 'all'."""
+    out = pd.Series("all", index=claims.index, dtype=object)
+    for cat in POPULATIONS:
+        col = claims[f"killed_{cat}"]
+        out[col.notna() & (col == claims["killed_total"]) & (out == "all")] = cat
+    return out
+
+
+def _named_in_scope(rem: pd.DataFrame, named: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
+    """Per remainder claim: the named deaths (low, best, high) of the claim's population in the same
+    episode and governorate, over days that overlap the remainder's."""
+    keys = rem[["claim_id", "incident_id", "episode_id", "admin1_pcode", "population"]].assign(
+        r_start=rem["incident_id"].map(info["date_start"]), r_end=rem["incident_id"].map(info["date_end"]))
+    cols = ["episode_id", "admin1_pcode", "date_start", "date_end", "deaths_low", "deaths_best", "deaths_high",
+            *[f"deaths_{c}" for c in POPULATIONS]]
+    pairs = keys.merge(named[cols], on=["episode_id", "admin1_pcode"])
+    pairs = pairs[(pairs["date_start"] <= pairs["r_end"]) & (pairs["date_end"] >= pairs["r_start"])]
+    own = np.select([pairs["population"] == c for c in POPULATIONS],
+                    [pairs[f"deaths_{c}"] for c in POPULATIONS], default=pairs["deaths_best"])
+    other = pairs["deaths_best"] - own
+    levels = {f"n_{k}": (pairs[f"deaths_{k}"] - other).clip(lower=0) for k in ("low", "best", "high")}
+    out = pd.DataFrame({"claim_id": pairs["claim_id"], **levels}).groupby("claim_id").sum()
+    return out.reindex(rem["claim_id"]).fillna(0)
 
 
 def derive(incidents: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame,
@@ -216,37 +239,34 @@ def derive(incidents: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame,
 
 
 def _remainders(rem: pd.DataFrame, est: pd.DataFrame, info: pd.DataFrame) -> pd.DataFrame:
-    named = est.join(info[["status", "record_type", "episode_id", "admin1_pcode"]])
+    named = est.join(info[["status", "record_type", "episode_id", "admin1_pcode", "date_start", "date_end"]])
     named = named[(named["status"] == "active") & (named["record_type"] == "incident") & (named["episode_id"] != "")]
-    rem["population"] = np.where(rem["killed_civilians"].notna() & (rem["killed_civilians"] == rem["killed_total"]),
-                                 "civilians", "all")
+    rem = rem.copy()
+    rem["population"] = _claim_population(rem)
     rem["episode_id"] = rem["incident_id"].map(info["episode_id"])
     rem["admin1_pcode"] = rem["incident_id"].map(info["admin1_pcode"])
-    levels = []
-    for population in ("civilians", "all"):
-        sub = rem[rem["population"] == population]
-        scope = _named_in_scope(named, population)
-        levels.append(sub.join(scope, on=["episode_id", "admin1_pcode"]))
-    rem = pd.concat(levels).fillna({"n_low": 0, "n_best": 0, "n_high": 0})
+    scope = _named_in_scope(rem, named, info)
     for k in ("low", "best", "high"):
-        rem[f"r_{k}"] = (rem["killed_total"] - rem[f"n_{k}"]).clip(lower=0).astype("int64")
+        rem[f"r_{k}"] = (rem["killed_total"].to_numpy(dtype=float) - scope[f"n_{k}"].to_numpy()).clip(min=0).astype("int64")
     grouped = rem.groupby("incident_id")
     base = _estimate(rem, values="r_best")
     high = grouped["r_high"].max()
     best = np.minimum(base["deaths_best"], high)
     low = np.minimum(best, grouped["r_low"].min())
     out = base.assign(deaths_low=low, deaths_best=best, deaths_high=high)
-    # The split: a civilians total gives civilians; a total of everyone keeps what its categories
-    # claim beyond the named incidents' categories.
+    # The split: a total of one population gives that population; a total of everyone keeps what its
+    # categories claim beyond the named incidents' categories (in the same days).
     chosen = rem.set_index("claim_id").loc[out["best_claim"]]
-    chosen.index = out.index
-    named_cats = named.groupby(["episode_id", "admin1_pcode"])[[f"deaths_{k}" for k in CATEGORIES]].sum()
-    scope = named_cats.reindex(pd.MultiIndex.from_arrays([chosen["episode_id"], chosen["admin1_pcode"]])).fillna(0)
-    stated = pd.DataFrame({f"killed_{k}": (chosen[f"killed_{k}"].astype("float")
-                                           - scope[f"deaths_{k}"].to_numpy()).clip(lower=0)
-                           for k in CATEGORIES}, index=out.index)
-    civ = chosen["population"] == "civilians"
-    stated.loc[civ, "killed_civilians"] = out.loc[civ, "deaths_best"]
+    stated = pd.DataFrame(index=out.index)
+    for cat in POPULATIONS:
+        stated[f"killed_{cat}"] = np.where(chosen["population"].to_numpy() == cat, out["deaths_best"].to_numpy(), 0)
+    everyone = chosen[chosen["population"] == "all"].reset_index()
+    for cat in POPULATIONS:
+        if everyone.empty:
+            break
+        named_cat = _named_in_scope(everyone.assign(population=cat), named, info)["n_best"].to_numpy()
+        values = (everyone[f"killed_{cat}"].astype(float).to_numpy() - named_cat).clip(min=0)
+        stated.loc[everyone["incident_id"].to_numpy(), f"killed_{cat}"] = np.nan_to_num(values)
     out = out.join(_split(out, stated, info))
     out["fatality_basis"] = "remainder"
     return out

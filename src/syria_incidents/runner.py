@@ -31,6 +31,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
@@ -413,7 +414,8 @@ def _stage_and_commit(tree: Tree, plan, shared: str, staging: Path, workers: int
         if n == 1:
             results = map(_execute_worker, jobs)
         else:
-            pool = ProcessPoolExecutor(max_workers=n)
+            # spawn, not fork: a forked copy of a process with running threads can deadlock starting a kernel
+            pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
             results = pool.map(_execute_worker, jobs)
         for name, data, error, seconds in results:
             outcomes[name] = (data, error, seconds)
