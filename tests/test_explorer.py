@@ -7,6 +7,7 @@ is still checked without a browser.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -47,7 +48,10 @@ def test_page_embeds_the_data_inertly(valid_data: Path) -> None:
 @pytest.fixture
 def browser():
     if not (CHROMIUM and CHROMEDRIVER):
-        pytest.skip("needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+        message = "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver"
+        if os.environ.get("SYRIA_INCIDENTS_REQUIRE_BROWSER"):
+            pytest.fail(message)  # in CI the browser must be there: never a silent skip
+        pytest.skip(message)
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

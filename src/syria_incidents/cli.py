@@ -56,6 +56,41 @@ def cmd_format(args: argparse.Namespace) -> int:
     return 1 if stopped else 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .interop import FORMATS, export_record
+    from .load import load_tables
+
+    if args.format not in FORMATS:
+        print(f"export: FORMAT must be one of {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
+    for path in export_record(load_tables(Path(args.data)), args.format, Path(args.out), Path(args.data)):
+        print(path)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .interop import import_events
+    from .validate import validate_data
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"import: {path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        unmapped = import_events(args.kind, path, Path(args.out))
+    except ValueError as err:
+        print(f"import: {err}", file=sys.stderr)
+        return 2
+    for problem in unmapped:
+        print(f"{path.name}:{problem.line}: not imported: {problem.reason}")
+    problems = validate_data(Path(args.out))
+    for problem in problems:
+        print(problem)
+    print(f"{args.out}: dataset written; {len(unmapped)} row(s) not mapped (see import-report.csv); "
+          + ("it validates" if not problems else f"{len(problems)} validation problem(s)"), file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_codebook(args: argparse.Namespace) -> int:
     from .codebook import update_codebook
 
@@ -97,8 +132,25 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         print("refresh: --data needs --out (the committed notebooks and figures are the project's own data's)",
               file=sys.stderr)
         return 2
-    return refresh(args.notebooks, force=args.force, data_dir=Path(args.data), root=PROJECT_ROOT,
+    code = refresh(args.notebooks, force=args.force, data_dir=Path(args.data), root=PROJECT_ROOT,
                    readme=PROJECT_ROOT / "README.md", workers=args.workers)
+    if code == 0:
+        refresh_exports(Path(args.data), PROJECT_ROOT / "exports")
+    return code
+
+
+def refresh_exports(data_dir: Path, out: Path) -> None:
+    """Rebuild exports/ (git-ignored) when the data or the package changed since it was built."""
+    from .interop import export_all
+    from .runner import shared_inputs_hash
+
+    stamp = out / ".stamp"
+    digest = shared_inputs_hash(data_dir)
+    if stamp.exists() and stamp.read_text(encoding="utf-8") == digest:
+        return
+    written = export_all(out, data_dir)
+    stamp.write_text(digest, encoding="utf-8")
+    print(f"exports: {len(written)} file(s) in {out} (acled, ucdp, geojson, gpkg, hxl)", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +168,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("format", help="rewrite the tables canonically (sorted, UTF-8, \\n line ends, no stray spaces)")
     p.add_argument("--data", default=str(DATA_DIR))
     p.set_defaults(func=cmd_format)
+
+    p = sub.add_parser("export", help="the active record as acled, ucdp, geojson, gpkg or hxl")
+    p.add_argument("format", help="acled | ucdp | geojson | gpkg | hxl")
+    p.add_argument("--out", default="exports", help="folder to write into (default: exports/)")
+    p.add_argument("--data", default=str(DATA_DIR))
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="an ACLED or UCDP GED export turned into a dataset in our schema")
+    p.add_argument("kind", choices=["acled", "ucdp"])
+    p.add_argument("file")
+    p.add_argument("--out", required=True, help="folder for the new dataset")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("codebook", help="regenerate the field tables of data/README.md from datapackage.json")
     p.add_argument("--data", default=str(DATA_DIR))

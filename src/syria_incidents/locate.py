@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,12 +27,19 @@ _KY = 110_574.0                                  # metres per degree of latitude
 
 @lru_cache(maxsize=4)
 def _districts(path: str) -> tuple[shapely.STRtree, np.ndarray, np.ndarray]:
+    """The districts' polygons in the metric plane, with their P-codes. GEOS parses the whole
+    FeatureCollection at once (features keep their order); the P-codes are read from the same text."""
     with open(path, encoding="utf-8") as handle:
-        features = json.load(handle)["features"]
-    geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
-    metric = [shapely.transform(g, lambda xy: xy * np.array([_KX, _KY])) for g in geoms]
-    adm2 = np.array([f["properties"]["adm2_pcode"] for f in features], dtype=object)
-    adm1 = np.array([f["properties"]["adm1_pcode"] for f in features], dtype=object)
+        text = handle.read()
+    geoms = shapely.get_parts(shapely.from_geojson(text))
+    adm2 = np.array(re.findall(r'"adm2_pcode"\s*:\s*"([^"]+)"', text), dtype=object)
+    adm1 = np.array(re.findall(r'"adm1_pcode"\s*:\s*"([^"]+)"', text), dtype=object)
+    if not (len(geoms) == len(adm2) == len(adm1)):  # an unusual file: read it the slow, sure way
+        features = json.loads(text)["features"]
+        geoms = np.array([shapely.geometry.shape(f["geometry"]) for f in features], dtype=object)
+        adm2 = np.array([f["properties"]["adm2_pcode"] for f in features], dtype=object)
+        adm1 = np.array([f["properties"]["adm1_pcode"] for f in features], dtype=object)
+    metric = shapely.transform(geoms, lambda xy: xy * np.array([_KX, _KY]))
     return shapely.STRtree(metric), adm2, adm1
 
 

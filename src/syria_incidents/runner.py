@@ -114,6 +114,28 @@ def inputs_hash(nb_path: Path, data_dir: Path = DATA_DIR, shared: str | None = N
     return digest.hexdigest()
 
 
+REQUIRES_KEY = "syria_incidents_requires"
+
+
+def missing_requirements(notebooks: list[Path], data_dir: Path) -> dict[Path, str]:
+    """Notebooks that need something the dataset lacks (an episode's notebook on an imported dataset),
+    with the reason: they are skipped, never run to fail."""
+    import csv as _csv
+
+    episodes_file = Path(data_dir) / "episodes.csv"
+    episodes = set()
+    if episodes_file.is_file():
+        with open(episodes_file, encoding="utf-8", newline="") as handle:
+            episodes = {row.get("episode_id", "") for row in _csv.DictReader(handle)}
+    out = {}
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        needed = nb.metadata.get(REQUIRES_KEY, {}).get("episode")
+        if needed and needed not in episodes:
+            out[path] = f"it needs the episode {needed!r}, which the dataset does not have"
+    return out
+
+
 def stored_hash(nb_path: Path) -> str | None:
     if not Path(nb_path).exists():
         return None
@@ -367,6 +389,10 @@ def _refresh(tree: Tree, names, force: bool, workers: int | None, out) -> int:
     started_all = time.perf_counter()
     shared = shared_inputs_hash(tree.data_dir)
     plan = []
+    missing = missing_requirements(sources, tree.data_dir)
+    for src, why in missing.items():
+        print(f"{src.stem}: not run on this dataset ({why})", file=out)
+    sources = [s for s in sources if s not in missing]
     for src in sources:
         sha = inputs_hash(src, tree.data_dir, shared)
         target = tree.output_notebooks_dir / src.name

@@ -33,8 +33,8 @@ def span(low, best, high) -> str:
 
 
 def day(value) -> str:
-    return pd.Timestamp(value).strftime("%-d %B %Y")
+    return "n/a" if pd.isna(value) else pd.Timestamp(value).strftime("%-d %B %Y")
 
 
 def month(value) -> str:
-    return pd.Timestamp(value).strftime("%B %Y")
+    return "n/a" if pd.isna(value) else pd.Timestamp(value).strftime("%B %Y")
