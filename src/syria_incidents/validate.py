@@ -605,6 +605,8 @@ def estimates_reproducible(ctx: Context) -> list[Problem]:
     # An invalid input cell is reported where it is; the estimates it touches are not reported again.
     touched = set(cl.loc[cl["_line"].isin(ctx.invalid_lines("claims")), "incident_id"])
     touched |= set(inc.loc[inc["_line"].isin(flagged), "incident_id"])
+    if touched:  # a remainder depends on the named incidents of its episode: not judged on broken inputs
+        touched |= set(inc.loc[inc["record_type"] == "remainder", "incident_id"])
     out = []
     for table, frame, key, want in (("incidents", inc, "incident_id", derived), ("claims", cl, "claim_id", roles)):
         rows = frame[frame[key].isin(want.index) & ~frame["incident_id"].isin(touched)]
