@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help refresh force test validate derive lab site clean-venv bench
+.PHONY: help refresh force test validate derive format lab site clean-venv bench
 
 help:
 	@echo "make refresh   validate, execute changed notebooks, export figures, build site/"
@@ -16,6 +16,7 @@ help:
 	@echo "make test      run the tests"
 	@echo "make validate  check the data against the codebook"
 	@echo "make derive    recompute incidents' estimates from the claims (after editing claims.csv)"
+	@echo "make format    rewrite the tables canonically (after saving them from a spreadsheet)"
 	@echo "make lab       open JupyterLab on the notebooks with the project's kernel"
 	@echo "make bench     time validate and refresh against a bare-kernel floor"
 
@@ -39,6 +40,9 @@ validate: $(STAMP)
 
 derive: $(STAMP)
 	$(BIN)/syria-incidents derive
+
+format: $(STAMP)
+	$(BIN)/syria-incidents format
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -52,3 +52,10 @@ def test_reference_files_have_provenance() -> None:
     for path in (DATA_DIR / "reference").glob("*.*"):
         if path.suffix in (".csv", ".geojson"):
             assert path.name in provenance, f"{path.name} has no provenance"
+
+
+def test_interop_mapping_is_generated_from_the_code() -> None:
+    from syria_incidents.codebook import generated_mapping
+    from syria_incidents.interop import mapping_table
+
+    assert generated_mapping() == mapping_table() + "\n", "run `syria-incidents codebook`"

@@ -15,6 +15,7 @@ import pytest
 
 from syria_incidents import runner
 from syria_incidents.paths import FIGURES_DIR, NOTEBOOKS_DIR
+from syria_incidents.tables import TABLES_DIR
 
 NOTEBOOKS = runner.notebook_paths()
 
@@ -39,13 +40,19 @@ def test_committed_notebook_is_clean(path: Path) -> None:
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_rerun_reproduces_notebook_and_figures(path: Path, tmp_path: Path) -> None:
-    executed = runner.execute(path, tmp_path)
+    figures, tables = tmp_path / "figures", tmp_path / "tables"
+    figures.mkdir()
+    executed = runner.execute(path, figures, tables_dir=tables)
     assert runner.notebook_bytes(executed) == path.read_bytes(), f"{path.name} is stale: run `make refresh`"
-    produced = sorted(p.name for p in tmp_path.iterdir())
+    produced = sorted(p.name for p in figures.iterdir())
     committed = sorted(p.name for p in FIGURES_DIR.glob(path.name[:3] + "*"))
     assert produced == committed
     for name in produced:
-        assert (tmp_path / name).read_bytes() == (FIGURES_DIR / name).read_bytes(), f"{name} is stale"
+        assert (figures / name).read_bytes() == (FIGURES_DIR / name).read_bytes(), f"{name} is stale"
+    made_tables = sorted(p.name for p in tables.glob("*.csv")) if tables.exists() else []
+    assert made_tables == executed.metadata[runner.METADATA_KEY]["tables"]
+    for name in made_tables:
+        assert (tables / name).read_bytes() == (TABLES_DIR / name).read_bytes(), f"tables/{name} is stale"
 
 
 def test_every_figure_has_its_source_line() -> None:

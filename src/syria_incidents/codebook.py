@@ -51,16 +51,34 @@ def render_fields(data_dir: Path = DATA_DIR) -> str:
     return "\n".join(lines)
 
 
+MAPPING_START = "<!-- mapping:start (generated from syria_incidents.interop by `syria-incidents codebook`) -->"
+MAPPING_END = "<!-- mapping:end -->"
+
+
+def _replace(text: str, start: str, end: str, body: str) -> str:
+    if start not in text or end not in text:
+        return text
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{body}{end}{tail}"
+
+
 def update_codebook(data_dir: Path = DATA_DIR) -> bool:
-    """Rewrite the generated section of data/README.md; return True if it changed."""
+    """Rewrite the generated sections of data/README.md (fields, interop mapping); True if it changed."""
+    from .interop import mapping_table
+
     path = Path(data_dir) / "README.md"
     text = path.read_text(encoding="utf-8")
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    new = f"{head}{START}\n{render_fields(data_dir)}{END}{tail}"
+    new = _replace(text, START, END, render_fields(data_dir))
+    new = _replace(new, MAPPING_START, MAPPING_END, mapping_table() + "\n")
     if new != text:
         path.write_text(new, encoding="utf-8")
     return new != text
+
+
+def generated_mapping(data_dir: Path = DATA_DIR) -> str:
+    text = (Path(data_dir) / "README.md").read_text(encoding="utf-8")
+    return text.split(MAPPING_START, 1)[1].split(MAPPING_END, 1)[0].lstrip("\n")
 
 
 def generated_section(data_dir: Path = DATA_DIR) -> str:
