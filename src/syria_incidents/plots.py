@@ -7,6 +7,7 @@ attribution (style.add_source_line). Call style.use_house_style() first.
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 
 import matplotlib.dates as mdates
@@ -16,6 +17,7 @@ import pandas as pd
 from matplotlib.colors import LogNorm
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from . import geography
 from .aggregate import provisional_start
@@ -36,6 +38,9 @@ DEFINITIONS = ("What each line counts. Ours: everyone killed in the incidents we
 
 
 def _titles(fig: plt.Figure, title: str, subtitle: str) -> None:
+    """Title (wrapped to the figure's width, growing upwards) and subtitle above the panels."""
+    width = int(fig.get_figwidth() * 72 / (13 * 0.6))
+    title = "\n".join(textwrap.wrap(title, width)) if len(title) > width else title
     fig.suptitle(title, x=0.01, y=1.0, ha="left", va="bottom", fontsize=13, fontweight="bold")
     fig.text(0.01, 0.995, subtitle, ha="left", va="top", fontsize=9.5, color="#333333")
 
@@ -94,7 +99,9 @@ def _peaks_panel(ax: plt.Axes, labels: list[str], named: pd.DataFrame, remainder
     ax.errorbar(x, best, yerr=[best - low, high - best], fmt="none", ecolor="#222222", elinewidth=0.8, capsize=2)
     for xi, b in zip(x, best):
         ax.text(xi, b, f"{b:,.0f}", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
-    ax.set_xticks(x, labels, fontsize=7)
+    crowded = len(labels) > 4
+    ax.set_xticks(x, [lab.replace("\n", " ") for lab in labels] if crowded else labels, fontsize=7,
+                  rotation=90 if crowded else 0)
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_title("cut periods, in full", fontsize=8.5, loc="left")
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
@@ -102,10 +109,14 @@ def _peaks_panel(ax: plt.Axes, labels: list[str], named: pd.DataFrame, remainder
 
 def _episode_marks(ax: plt.Axes, episodes: pd.DataFrame) -> str:
     """Numbered marks at each episode's start (numbers never overlap the way names do); returns the key."""
-    key = []
+    key, previous, level = [], None, 0
     for i, ep in enumerate(episodes.sort_values("date_start").itertuples(), start=1):
         ax.axvline(ep.date_start, color="#555555", lw=0.6, ls=":")
-        ax.annotate(str(i), (mdates.date2num(ep.date_start), 1.0), xycoords=ax.get_xaxis_transform(), xytext=(0, 2),
+        close = previous is not None and (ep.date_start - previous).days < 21
+        level = (level + 1) % 2 if close else 0
+        previous = ep.date_start
+        ax.annotate(str(i), (mdates.date2num(ep.date_start), 1.0), xycoords=ax.get_xaxis_transform(),
+                    xytext=(0, 2 + 11 * level),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7,
                     bbox={"boxstyle": "circle,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.5})
         key.append(f"{i} {ep.name}")
@@ -130,9 +141,14 @@ def weekly_deaths(named: pd.DataFrame, remainder: pd.DataFrame, episodes: pd.Dat
                       (total["deaths_high"] - total["deaths_best"])[has_range]],
                 fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5)
     ax.set_ylim(0, cap)
+    previous, level = None, 0
     for xi, week in zip(x, total.index):
         if week in peaks:
-            ax.annotate(f"{total.loc[week, 'deaths_best']:,.0f} →", (xi, cap), xytext=(0, -2), textcoords="offset points",
+            close = previous is not None and (week - previous).days < 35
+            level = (level + 1) % 3 if close else 0
+            previous = week
+            ax.annotate(f"{total.loc[week, 'deaths_best']:,.0f}", (xi, cap), xytext=(0, -2 - 11 * level),
+                        textcoords="offset points",
                         ha="center", va="top", fontsize=7, fontweight="bold", color="white",
                         bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
     ax.set_ylabel(f"deaths per week (axis cut at {cap:,.0f})")
@@ -232,6 +248,23 @@ OFFSHORE_LABELS = {"SY06": (34.55, 35.75), "SY10": (34.55, 34.95), "SY01": (34.9
                    "SY14": (34.9, 33.05), "SY12": (35.1, 32.45), "SY03": (37.9, 33.25)}
 
 
+def _label_ink(values: pd.Series, k: int) -> list[str]:
+    """White labels on the darkest classes of a Fisher-Jenks choropleth, black elsewhere."""
+    if k < 2:
+        return ["black"] * len(values)
+    import mapclassify
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        classes = mapclassify.FisherJenks(values.to_numpy(dtype=float), k=k).yb
+    cmap = plt.get_cmap(SEQUENTIAL_CMAP)
+    ink = []
+    for c in classes:
+        r, g, b, _ = cmap(c / (k - 1))
+        ink.append("white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.45 else "black")
+    return ink
+
+
 def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
     """Deaths by governorate, absolute and per 100,000 people (2016 population), side by side."""
     gdf = geography.admin1().merge(by_gov, left_on="adm1_pcode", right_index=True)
@@ -246,7 +279,12 @@ def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
                      legend_kwds={"loc": "upper center", "bbox_to_anchor": (0.5, -0.01), "ncols": 3,
                                   "fontsize": 7, "title": label, "title_fontsize": 7.5, "fmt": fmt,
                                   "frameon": False})
-        for _, row in gdf.iterrows():
+        legend = ax.get_legend()
+        if legend is not None:  # "5, 107" -> "5–107"
+            for t in legend.get_texts():
+                t.set_text("–".join(part.strip() for part in t.get_text().split(", ")))
+        ink = _label_ink(gdf[col], k)
+        for i, (_, row) in enumerate(gdf.iterrows()):
             text = f"{row['governorate']}\n{fmt.format(row[col])}"
             if row["adm1_pcode"] in OFFSHORE_LABELS:
                 pt = row.geometry.representative_point()
@@ -254,7 +292,7 @@ def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
                             fontsize=6.5, arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.5})
             else:
                 pt = row.geometry.representative_point()
-                ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=6.5)
+                ax.annotate(text, (pt.x, pt.y), ha="center", va="center", fontsize=6.5, color=ink[i])
         ax.set_xlim(34.1, 42.5)
         _map_axes(ax)
     return _finish(fig, title, subtitle, as_of, geography.POPULATION_ATTRIBUTION + " " + geography.POPULATION_BIAS,
@@ -287,11 +325,11 @@ def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Time
 
 def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str,
                bounds: tuple[float, float, float, float] | None = None, label_top: int = 0,
-               figsize: tuple[float, float] = (9, 6.2)) -> plt.Figure:
+               figsize: tuple[float, float] = (9, 6.2), actor_names: dict[str, str] | None = None) -> plt.Figure:
     """One circle per incident (area ∝ deaths), coloured by perpetrator (grey: unidentified), shaped by
     event type; filled where the village or town is known, hollow where the location is approximate. The
     `label_top` deadliest incidents are labelled with their own toll, labels placed apart by adjustText;
-    the legend sits outside the map."""
+    the legend sits outside the map, perpetrators named by `actor_names` (actor_id -> name)."""
     from adjustText import adjust_text
 
     fig = plt.figure(figsize=figsize)
@@ -327,17 +365,21 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
                     arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(30, 30),
                     expand=(1.1, 1.3), ensure_inside_axes=True)
     perps = list(dict.fromkeys(data.groupby("perpetrator")["deaths_best"].sum().sort_values(ascending=False).index))
-    names = {"unidentified": "unidentified (not known or disputed)"}
-    handles = [Patch(color=actor_colour(p), label=names.get(p, p.replace("_", " "))) for p in perps]
+    names = {a: n.split(" (")[0] for a, n in (actor_names or {}).items()}
+    names["unidentified"] = "unidentified (not known or disputed)"
+    handles = [Patch(color=actor_colour(p), label=textwrap.fill(names.get(p, p.replace("_", " ")), 30))
+               for p in perps]
     handles += [Line2D([], [], marker=m, ls="", mfc="#777777", mec="white", ms=7, label=e)
                 for e, m in MARKER_BY_EVENT.items() if (data["event_type"] == e).any()]
     handles += [Line2D([], [], marker="o", ls="", mfc="none", mec="#777777", ms=7, label="hollow: approximate location")]
-    for n in (1, 10, 100, 1000):
-        if n <= max(1, data["deaths_best"].max()):
-            handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#444444", ms=float(np.sqrt(area(n))),
-                                  label=f"{n:,} death{'s' if n > 1 else ''}"))
-    leg_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, labelspacing=1.0,
+    sizes = [Line2D([], [], marker="o", ls="", mfc="none", mec="#444444", ms=float(np.sqrt(area(n))),
+                    label=f"{n:,} death{'s' if n > 1 else ''}")
+             for n in (1, 10, 100, 1000) if n <= max(1, data["deaths_best"].max())]
+    leg_ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=False, labelspacing=0.6,
                   title="perpetrator (colour), event (shape)", title_fontsize=7.5)
+    ax.legend(handles=sizes, loc="lower right", ncol=len(sizes), fontsize=7, frameon=True, framealpha=0.85,
+              edgecolor="none", borderpad=1.0, columnspacing=1.8, handlelength=3.2, handletextpad=1.0, title="deaths (area)",
+              title_fontsize=7.5)
     _titles(fig, title, subtitle)
     add_source_line(fig, as_of, "each circle is one incident, placed at its village, town or district seat")
     return fig
@@ -405,8 +447,8 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
         table["all others"] = table.drop(columns=keep).sum(axis=1)
         table = table[keep + ["all others"]]
     colours = {**{c: "#bbbbbb" for c in table.columns}, **(colours or {})}
-    fig = plt.figure(figsize=(9, 6.6))
-    grid = fig.add_gridspec(2, 3, width_ratios=[4, 1, 1.5], height_ratios=[2, 1.2], wspace=0.15, hspace=0.1)
+    fig = plt.figure(figsize=(9, 7.4))
+    grid = fig.add_gridspec(2, 2, width_ratios=[4, 1], height_ratios=[2, 1.2], wspace=0.15, hspace=0.1)
     ax, axp, axs = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 0])
     x = np.arange(len(table))
     totals = table.sum(axis=1)
@@ -423,8 +465,10 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
         sbottom += shares[col].to_numpy()
         pbottom += table[col].iloc[peaks].to_numpy()
     ax.set_ylim(0, cap)
-    for i in peaks:
-        ax.annotate(f"{totals.iloc[i]:,.0f} →", (i, cap), xytext=(0, -2), textcoords="offset points", ha="center",
+    for k, i in enumerate(peaks):
+        level = (k % 2) if k and i - peaks[k - 1] < 2 else 0
+        ax.annotate(f"{totals.iloc[i]:,.0f}", (i, cap), xytext=(0, -2 - 11 * level), textcoords="offset points",
+                    ha="center",
                     va="top", fontsize=7, fontweight="bold", color="white",
                     bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
     for j, i in enumerate(peaks):
@@ -439,9 +483,9 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
     axs.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
     axs.set_xticks(x, _month_labels(table.index, partial), fontsize=7.5)
     handles = [Patch(color=colours[c], label=c) for c in table.columns]
-    fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.77, 0.88), fontsize=7.5, frameon=False)
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.115), ncol=3, fontsize=7.5, frameon=False)
     _titles(fig, title, subtitle)
-    fig.subplots_adjust(top=0.9, left=0.09, right=0.98, bottom=0.1)
+    fig.subplots_adjust(top=0.9, left=0.09, right=0.98, bottom=0.19)
     add_source_line(fig, as_of, ("* partial month. " if partial else "") + "a multi-day incident's deaths are "
                     "spread evenly over its days")
     return fig
@@ -585,6 +629,7 @@ def source_ranges(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
         ax.set_title(ep, fontsize=8.5, loc="left", pad=2)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.tick_params(labelsize=7)
     axes[-1].set_xlabel("deaths (each panel its own linear scale)")

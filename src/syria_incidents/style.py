@@ -48,8 +48,8 @@ ACTOR_COLOURS = {
 }
 REMAINDER_HATCH = "////"
 SOURCE_COLOURS = {"ours": "#333333", "sohr": OKABE_ITO["orange"], "snhr": OKABE_ITO["sky_blue"],
-                  "ohchr": OKABE_ITO["yellow"], "un_coi": OKABE_ITO["yellow"],
-                  "syrian_gov": OKABE_ITO["blue"], "syria_national_commission": OKABE_ITO["blue"],
+                  "ohchr": OKABE_ITO["yellow"], "un_coi": OKABE_ITO["purple"],
+                  "syrian_gov": OKABE_ITO["blue"], "syria_national_commission": "#003F6E",
                   "sdf": ACTOR_COLOURS["sdf"], "idf": ACTOR_COLOURS["israel"], "turkish_gov": ACTOR_COLOURS["turkey"]}
 SOURCE_LABELS = {"ours": "this record", "sohr": "SOHR", "snhr": "SNHR", "ohchr": "OHCHR (UN)",
                  "un_coi": "UN Commission of Inquiry", "un_other": "UN", "syrian_gov": "Syrian government",
@@ -99,7 +99,7 @@ def use_house_style() -> None:
 def source_line(as_of: pd.Timestamp | str, extra: str = "") -> str:
     date = pd.Timestamp(as_of).strftime("%-d %B %Y")
     text = (f"Source: syria-incidents, data to {date} (every figure traceable to dated claims in "
-            f"data/claims.csv){'; ' + extra if extra else ''}. {BOUNDARY_ATTRIBUTION}")
+            f"data/claims.csv){'; ' + extra.rstrip('.') if extra else ''}. {BOUNDARY_ATTRIBUTION}")
     return text
 
 
