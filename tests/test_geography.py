@@ -70,4 +70,5 @@ def test_place_command_prints_candidates() -> None:
     assert "SY0602" in result.stdout and "35.36" in result.stdout
     missing = subprocess.run([sys.executable, "-m", "syria_incidents", "place", "Xyzzyqwv"],
                              capture_output=True, text=True)
-    assert missing.returncode == 1 and missing.stdout.strip() == "no match"
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert "no place in the Syrian gazetteer matches 'Xyzzyqwv'" in missing.stderr

@@ -363,7 +363,8 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
     if texts:
         adjust_text(texts, ax=ax, x=data["longitude"].to_numpy(), y=data["latitude"].to_numpy(),
                     arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(30, 30),
-                    expand=(1.1, 1.3), ensure_inside_axes=True)
+                    expand=(1.1, 1.3), ensure_inside_axes=True,
+                    iter_lim=300)  # an iteration limit, not the default time limit: byte-identical reruns
     perps = list(dict.fromkeys(data.groupby("perpetrator")["deaths_best"].sum().sort_values(ascending=False).index))
     names = {a: n.split(" (")[0] for a, n in (actor_names or {}).items()}
     names["unidentified"] = "unidentified (not known or disputed)"
