@@ -2,8 +2,8 @@
 
 The synthetic data are copies of the curated record, so they keep its real mix of claimants,
 populations, figures as written ("dozens", "أكثر من 60", ...), qualifiers, partisan sources, unverified
-rows, withdrawn incidents and remainders. Copy k of incident SYI-00042 becomes SYI-0k00042 (the
-generated datapackage.json widens the id patterns to seven digits), its place name gets a copy mark
+rows, withdrawn incidents and remainders. Copy k of incident SYI-00042 becomes SYI-000k00042 (the
+generated datapackage.json widens the id patterns to nine digits), its place name gets a copy mark
 (so the duplicate check does not flag copies of the same event) and its claims' URLs a `#copy-k`
 fragment. Copies carry no episode: the remainders, episodes, tolls, sources and actors are the
 curated ones, once. Nothing here is data about Syria: these files exist only to time the code.
@@ -25,7 +25,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 TABLES = ("incidents", "claims", "sources", "episodes", "monitor_tolls", "actors", "number_words")
-ID_DIGITS = 7
+ID_DIGITS = 9
 
 
 def _read(name: str, data_dir: Path) -> pd.DataFrame:
@@ -33,7 +33,7 @@ def _read(name: str, data_dir: Path) -> pd.DataFrame:
 
 
 def _widen_ids(package: dict) -> dict:
-    """The same Data Package with incident and claim ids of seven digits instead of five."""
+    """The same Data Package with incident and claim ids of nine digits instead of five."""
     text = json.dumps(package)
     for prefix in ("SYI", "SYC"):
         text = text.replace(f"{prefix}-[0-9]{{5}}", f"{prefix}-[0-9]{{{ID_DIGITS}}}")
@@ -41,7 +41,7 @@ def _widen_ids(package: dict) -> dict:
 
 
 def _copy_id(ids: pd.Series, k: int) -> pd.Series:
-    """SYI-00042, copy 3 -> SYI-0300042 (copy 0 keeps the number, padded)."""
+    """SYI-00042, copy 3 -> SYI-000300042 (copy 0 keeps the number, padded)."""
     prefix = ids.str[:4]
     number = ids.str[4:]
     return prefix + f"{k:0{ID_DIGITS - 5}d}" + number

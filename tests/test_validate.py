@@ -205,3 +205,61 @@ def test_duplicate_check_compares_candidates_not_every_pair() -> None:
     claims = pd.DataFrame({"incident_id": [], "url": [], "killed_total": pd.Series([], dtype="Int64")})
     assert len(duplicate_candidates(frame(20_000, 20_000), claims)) == 0
     assert len(duplicate_candidates(frame(20_000, 10_000), claims)) == 10_000
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast reader (Arrow, one pass) and the careful one (line by line) agree.
+
+def _both_readings(path: Path, expected: list[str], monkeypatch: pytest.MonkeyPatch):
+    from syria_incidents import validate
+
+    fast = validate.read_table(path, expected)
+    with monkeypatch.context() as m:
+        m.setattr(validate, "_read_plain", lambda data, expected: None)
+        careful = validate.read_table(path, expected)
+    return fast, careful
+
+
+def _columns(name: str) -> list[str]:
+    import json
+
+    package = json.loads((DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == name)
+    return [f["name"] for f in resource["schema"]["fields"]]
+
+
+@pytest.mark.parametrize("name", ["incidents", "claims", "sources", "monitor_tolls", "episodes", "actors"])
+def test_fast_reader_takes_the_curated_files_and_reads_them_as_the_careful_one(
+        name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syria_incidents import validate
+
+    path = DATA_DIR / f"{name}.csv"
+    assert validate._read_plain(path.read_bytes(), _columns(name)) is not None, "a clean file takes the fast path"
+    (fast_table, fast_problems), (careful_table, careful_problems) = _both_readings(path, _columns(name), monkeypatch)
+    assert fast_problems == careful_problems == []
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(fast_table.frame, careful_table.frame)
+
+
+@pytest.mark.parametrize("text", [
+    'a,b,c\n"x"y,2,3\n',          # text after a closing quote
+    'a,b,c\nx"y,2,3\n',           # a quote inside an unquoted value
+    'a,b,c\n"x""y",2,3\n',        # an escaped quote (reported by the careful path)
+    'a,b,c\n1,2,3\n\n4,5,6\n',    # a blank line
+    'a,b,c\n"1\n2",2,3\n',        # a line break inside a value
+    'a,b,c\n1,2\n',               # a short row
+    'a,b,c\n1,2,3,4\n',           # a long row
+    'a,b,c\n 1,2,3\n',            # a leading space
+    'a,b,c\n1,2,3\t\n',           # a tab
+    'a,c,b\n1,2,3\n',             # columns out of order
+    'a,b,c\n1,\x1f2,3\n',         # a control character
+])
+def test_fast_reader_leaves_every_oddity_to_the_careful_one(text: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from syria_incidents import validate
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert validate._read_plain(path.read_bytes(), ["a", "b", "c"]) is None
+    (fast_table, fast_problems), (careful_table, careful_problems) = _both_readings(path, ["a", "b", "c"], monkeypatch)
+    assert fast_problems == careful_problems and fast_problems

@@ -18,19 +18,25 @@ def write_table(frame: pd.DataFrame, name: str, data_dir: Path = DATA_DIR) -> No
 
 
 def _qualifiers(raw: pd.DataFrame, lexicon: figures.Lexicon, single: bool) -> pd.Series:
-    """The qualifier of each row's main figure as written (unchanged where it cannot be read)."""
-    out = raw["qualifier"].copy()
-    for idx, text in raw["figure_as_written"].items():
+    """The qualifier of each row's main figure as written (unchanged where it cannot be read); each
+    distinct text is read once."""
+    unread = object()
+    read: dict[str, object] = {}
+    for text in pd.unique(raw["figure_as_written"]):
         if not text:
-            out[idx] = ""
+            read[text] = ""
             continue
         try:
             parsed = figures.parse_figure(text, lexicon) if single else \
                 figures.claim_figures(text, lexicon).get("killed_total")
         except figures.FigureError:
+            read[text] = unread
             continue
-        out[idx] = parsed.qualifier if parsed else ""
-    return out
+        read[text] = parsed.qualifier if parsed else ""
+    new = [read[text] for text in raw["figure_as_written"]]
+    old = raw["qualifier"].tolist()
+    return pd.Series([o if n is unread else n for n, o in zip(new, old)], index=raw.index,
+                     dtype=raw["qualifier"].dtype)
 
 
 # Columns `derive` writes, and the rules that check them: their problems are what derive is for.
@@ -67,7 +73,8 @@ def derive_tables(data_dir: Path = DATA_DIR) -> dict[str, int]:
     for name, frame in new.items():
         before = read_raw(name, data_dir)
         changed[name] = int((frame != before).any(axis=1).sum()) if frame.shape == before.shape else len(frame)
-        write_table(frame, name, data_dir)
+        if changed[name] or list(frame.columns) != list(before.columns):
+            write_table(frame, name, data_dir)  # an unchanged file is left alone (its time stamp too)
     return changed
 
 

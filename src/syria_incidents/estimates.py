@@ -303,12 +303,35 @@ def csv_value(value) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
+def csv_values(values) -> np.ndarray:
+    """`csv_value` of each element of an array-like (each distinct value written once)."""
+    if isinstance(values, pd.Series) and not isinstance(values.dtype, np.dtype):
+        values = values.astype(object)  # nullable dtypes: keep ints as ints (to_numpy would make floats)
+    arr = np.asarray(values)
+    if arr.dtype == bool:
+        return np.where(arr, "true", "false").astype(object)
+    if arr.dtype.kind in "iu":
+        return arr.astype(str).astype(object)
+    cache: dict = {}
+    out = np.empty(len(arr), dtype=object)
+    for i, v in enumerate(arr.astype(object)):
+        try:
+            key = (type(v), v) if v == v else (type(v), "nan")  # NaN != NaN: one key for all of them
+        except TypeError:  # pd.NA
+            key = (type(v), "na")
+        text = cache.get(key)
+        if text is None:
+            text = cache[key] = csv_value(v)
+        out[i] = text
+    return out
+
+
 def apply_columns(raw: pd.DataFrame, key: str, derived: pd.DataFrame) -> pd.DataFrame:
     """A copy of a raw (string) table with the columns of `derived` written on the rows it covers."""
     out = raw.copy()
     index = derived.reindex(out[key])
     has = index.notna().any(axis=1).to_numpy()
     for col in derived.columns:
-        new = [csv_value(v) for v in index[col].to_numpy()]
+        new = csv_values(index[col])
         out[col] = np.where(has, new, out[col] if col in out else "")
     return out

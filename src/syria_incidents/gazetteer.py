@@ -37,6 +37,11 @@ def is_arabic(text: str) -> bool:
 
 def normalise(name: str) -> str:
     """A comparable form of a place name (Latin or Arabic script)."""
+    if (name or "").isascii():  # the common case, without the Unicode passes
+        words = [w for w in re.split(r"[^a-z0-9]+", name.lower().replace("'", "").replace("`", "")) if w]
+        while len(words) > 1 and words[0] in ARTICLES:
+            words = words[1:]
+        return " ".join(words)
     text = unicodedata.normalize("NFKC", name or "").strip()
     if is_arabic(text):
         text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_FOLD)

@@ -49,6 +49,17 @@ def locate(latitude, longitude, max_distance_m: float = 2000.0,
     district lies within `max_distance_m`. Inputs are array-likes of equal length (NaN allowed)."""
     lat = np.asarray(latitude, dtype=float)
     lon = np.asarray(longitude, dtype=float)
+    finite = np.isfinite(lat) & np.isfinite(lon)
+    pairs, inverse = np.unique(np.column_stack([lat[finite], lon[finite]]), axis=0, return_inverse=True)
+    if len(pairs) < finite.sum():  # rows that share a point: locate each distinct point once
+        distinct = locate(pairs[:, 0], pairs[:, 1], max_distance_m, reference_dir)
+        out = pd.DataFrame({"admin1_pcode": np.full(len(lat), "", dtype=object),
+                            "admin2_pcode": np.full(len(lat), "", dtype=object),
+                            "distance_m": np.full(len(lat), np.nan)})
+        rows = np.flatnonzero(finite)
+        for col in out.columns:
+            out.loc[rows, col] = distinct[col].to_numpy()[inverse.ravel()]
+        return out
     tree, adm2, adm1 = _districts(str(Path(reference_dir) / "syria_adm2.geojson"))
     out_adm2 = np.full(len(lat), "", dtype=object)
     distance = np.full(len(lat), np.nan)
