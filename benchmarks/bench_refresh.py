@@ -11,7 +11,7 @@ the ratios compare across machines (nothing here asserts a wall-clock time):
 Cases: `validate` on the curated data, a forced and a no-op `refresh` (on a temporary copy of the
 project, so the working tree is never touched), and `validate` and `derive` on synthetic datasets of
 10k, 100k (and, with `--sizes`, 1M) claims written by `benchmarks/generate.py`. Peak memory is the
-largest resident size of the command's process tree.
+largest resident size of any one process of the command (the kernels of a refresh each count alone).
 
     .venv/bin/python benchmarks/bench_refresh.py [--repeat N] [--sizes 10000,100000,1000000]
         [--skip-refresh] [--markdown benchmarks/RESULTS.md]

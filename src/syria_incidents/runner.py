@@ -40,10 +40,12 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .paths import DATA_DIR, FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, SITE_DIR
+
+if TYPE_CHECKING:
+    import nbformat
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 METADATA_KEY = "syria_incidents"
@@ -97,17 +99,25 @@ def shared_inputs_hash(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()
 
 
-def cells_hash(nb: nbformat.NotebookNode) -> str:
+def _notebook_json(nb_path: Path) -> dict:
+    """A notebook file as plain JSON: enough for hashes and metadata, without importing nbformat (whose
+    schema machinery takes seconds to import: a refresh with nothing to do must not pay for it)."""
+    return json.loads(Path(nb_path).read_text(encoding="utf-8"))
+
+
+def cells_hash(nb) -> str:
+    """sha256 of the cells' types and sources (a NotebookNode or a notebook's plain JSON)."""
     digest = hashlib.sha256()
-    for cell in nb.cells:
-        digest.update(cell.cell_type.encode())
-        digest.update(cell.source.encode())
+    for cell in nb["cells"]:
+        source = cell["source"]
+        digest.update(cell["cell_type"].encode())
+        digest.update(("".join(source) if isinstance(source, list) else source).encode())
     return digest.hexdigest()
 
 
 def inputs_hash(nb_path: Path, data_dir: Path = DATA_DIR, shared: str | None = None) -> str:
     """sha256 of everything a notebook's outputs depend on."""
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = _notebook_json(nb_path)
     digest = hashlib.sha256()
     digest.update(cells_hash(nb).encode())
     digest.update((shared or shared_inputs_hash(data_dir)).encode())
@@ -129,8 +139,7 @@ def missing_requirements(notebooks: list[Path], data_dir: Path) -> dict[Path, st
             episodes = {row.get("episode_id", "") for row in _csv.DictReader(handle)}
     out = {}
     for path in notebooks:
-        nb = nbformat.read(path, as_version=4)
-        needed = nb.metadata.get(REQUIRES_KEY, {}).get("episode")
+        needed = _notebook_json(path).get("metadata", {}).get(REQUIRES_KEY, {}).get("episode")
         if needed and needed not in episodes:
             out[path] = f"it needs the episode {needed!r}, which the dataset does not have"
     return out
@@ -139,8 +148,7 @@ def missing_requirements(notebooks: list[Path], data_dir: Path) -> dict[Path, st
 def stored_hash(nb_path: Path) -> str | None:
     if not Path(nb_path).exists():
         return None
-    nb = nbformat.read(nb_path, as_version=4)
-    return nb.metadata.get(METADATA_KEY, {}).get("inputs_sha256")
+    return _notebook_json(nb_path).get("metadata", {}).get(METADATA_KEY, {}).get("inputs_sha256")
 
 
 @contextlib.contextmanager
@@ -165,6 +173,8 @@ def execute(nb_path: Path, figures_dir: Path, data_dir: Path = DATA_DIR, tables_
     from nbclient import NotebookClient
 
     inputs_sha256 = inputs_sha256 or inputs_hash(nb_path, data_dir)
+    import nbformat
+
     nb = nbformat.read(nb_path, as_version=4)
     tables_dir = Path(tables_dir) if tables_dir is not None else Path(figures_dir) / "_tables"
     with tempfile.TemporaryDirectory(prefix="syria-incidents-kernel-") as runtime:
@@ -207,6 +217,8 @@ def _run(client, nb: nbformat.NotebookNode, nb_path: Path, data_dir: Path, figur
 
 def notebook_bytes(nb: nbformat.NotebookNode) -> bytes:
     """The file form of a notebook, as nbformat.write would save it."""
+    import nbformat
+
     text = nbformat.writes(nb)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
 
@@ -247,6 +259,8 @@ def build_site(notebooks: list[Path], site_dir: Path = SITE_DIR, data_dir: Path 
     site_dir.mkdir(parents=True, exist_ok=True)
     exporter = _html_exporter()
     entries = []
+    import nbformat
+
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         if only is None or path.stem in only or not (site_dir / f"{path.stem}.html").exists():
@@ -533,5 +547,4 @@ def _stage_and_commit(tree: Tree, plan, shared: str, staging: Path, workers: int
 def _stored_tables(nb_path: Path) -> list[str]:
     if not Path(nb_path).exists():
         return []
-    nb = nbformat.read(nb_path, as_version=4)
-    return list(nb.metadata.get(METADATA_KEY, {}).get("tables", []))
+    return list(_notebook_json(nb_path).get("metadata", {}).get(METADATA_KEY, {}).get("tables", []))
