@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         args.markdown.write_text(
             "# Benchmark results\n\n"
             f"Written by `benchmarks/bench_refresh.py` on {time.strftime('%Y-%m-%d')} ({machine}); "
-            f"median of {args.repeat} runs for the small cases, one run for the refresh and the synthetic "
+            f"median of {args.repeat} runs for the small cases, one run for the forced refresh and the synthetic "
             "datasets. Ratios are to floors measured in the same run; see the script's docstring.\n\n"
             + table + "\n", encoding="utf-8")
 
