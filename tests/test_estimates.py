@@ -292,3 +292,36 @@ def test_derive_command_repairs_a_tampered_estimate(valid_data, column) -> None:
     raw.to_csv(path, index=False, lineterminator="\n")
     assert derive_tables(valid_data)["incidents"] == 1
     assert path.read_text(encoding="utf-8") == original
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("{طفل}=1", True), ("{طفلان}=2", True), ("{a 14-year-old boy}=1", True), ("{امرأة}=1 + {طفلة}=1", True),
+    ("{طفل آخر}=1", True),
+    ("{a man}=1 + {a child}=1", False), ("{سيدة}=1 + ثلاثة", False), ("{شاب}=1", False), ("12", False),
+    ("{طفل}=1 - {طفل}=1", False),
+])
+def test_a_total_of_children_or_women_is_recognised(text: str, expected: bool) -> None:
+    from syria_incidents.figures import only_children_or_women
+
+    assert only_children_or_women(text) is expected
+
+
+def test_children_named_in_a_total_count_as_stated_civilians() -> None:
+    """On the curated record: every claim whose total names only children or women gives civilians,
+    and its incident counts them as stated civilians, never as unknown status."""
+    from syria_incidents import figures
+    from syria_incidents.load import load_tables
+
+    t = load_tables()
+    inc = t.incidents.set_index("incident_id")
+    seen = 0
+    for claim in t.claims.itertuples():
+        total = figures.split_claim_figures(claim.figure_as_written).get("total", "") if claim.figure_as_written else ""
+        if not (total and figures.only_children_or_women(total)) or claim.verification != "verified":
+            continue
+        seen += 1
+        assert claim.killed_civilians == claim.killed_total, claim.claim_id
+        incident = inc.loc[claim.incident_id]
+        if incident["status"] == "active" and claim.used_as in ("best", "range"):
+            assert incident["deaths_civilians"] - incident["civilians_from_coding"] >= claim.killed_total, claim.claim_id
+    assert seen >= 15

@@ -110,11 +110,21 @@ th.sortable{cursor:pointer;background:#f3f3f3}td ul{margin:0;padding-left:1.1em}
 """
 
 
+USED_AS_NOTES = {  # claims.used_as, in words (the codebook defines each)
+    "best": "sets the best estimate", "range": "in the low-high range", "early": "initial or superseded: low-high only",
+    "partial": "a part of the toll: low only", "history": "an earlier figure of the same claimant",
+    "partisan_not_used": "partisan: not used", "testimony_not_used": "a single testimony: not used",
+    "unverified": "page not found again: not used", "no_total": "no total given",
+}
+
+
 def incident_records(data_dir: Path = DATA_DIR) -> list[dict]:
     """Every counted incident (and remainder) with its claims, as plain values for the page."""
     t = load_tables(data_dir)
     inc = t.incidents[t.incidents["status"] == "active"].sort_values("incident_id")
     names = t.sources.set_index("source_id")["name"]
+    actors = {a: n.split(" (")[0] for a, n in t.actors.set_index("actor_id")["name"].items()}
+    actors["unidentified"] = "unidentified"
     episodes = t.episodes.set_index("episode_id")["name"]
     from .geography import governorate_names
 
@@ -127,15 +137,14 @@ def incident_records(data_dir: Path = DATA_DIR) -> list[dict]:
         claim_list = [{"claimant": str(c.claimant), "outlet": str(c.outlet), "date": c.published_at.strftime("%Y-%m-%d"),
                        "figure": (str(c.figure_as_written) or (str(int(c.killed_total)) if pd.notna(c.killed_total) else "")),
                        "url": str(c.url),
-                       "note": {"best": "sets the best estimate", "unverified": "page not found again: not used",
-                                "partisan_not_used": "partisan: not used", "history": "an earlier figure"}.get(c.used_as, "")}
+                       "note": USED_AS_NOTES.get(c.used_as, "")}
                       for c in cl.itertuples()]
         split = (f"{r.deaths_civilians} civilians, {r.deaths_security_forces} state forces, "
                  f"{r.deaths_other_armed} other armed, {r.deaths_unknown_status} unknown")
         date = r.date_start.strftime("%Y-%m-%d") + ("" if r.date_end == r.date_start else " to " + r.date_end.strftime("%Y-%m-%d"))
         rec = {"incident_id": r.incident_id, "date": date, "month": r.date_start.strftime("%Y-%m"),
                "place": str(r.location_name), "governorate": str(govs.get(r.admin1_pcode, r.admin1_pcode)),
-               "event_type": str(r.event_type), "perpetrator": str(r.perpetrator).replace("_", " "),
+               "event_type": str(r.event_type), "perpetrator": actors.get(r.perpetrator, str(r.perpetrator).replace("_", " ")),
                "deaths_low": int(r.deaths_low), "deaths_best": int(r.deaths_best), "deaths_high": int(r.deaths_high),
                "split": split, "episode": str(episodes.get(r.episode_id, "")) if r.episode_id else "",
                "claims": claim_list}

@@ -175,6 +175,32 @@ def parse_one(text: str, lexicon: Lexicon) -> Figure:
     return Figure(value, qualifier)
 
 
+# Words that describe the dead as children or women (the folded forms of `_fold`). The monitors count
+# children and women among civilians (SNHR: "civilians, including N children and M women"), so a total
+# written only with these words states civilians: the claim records it as its civilian figure too.
+CHILD_OR_WOMAN_WORDS = frozenset(_w for _w in (
+    "child", "children", "boy", "boys", "girl", "girls", "baby", "babies", "infant", "infants", "toddler",
+    "woman", "women", "mother",
+    "طفل", "طفلا", "طفلة", "طفلان", "طفلين", "طفلتان", "طفلتين", "اطفال", "الطفل", "الطفلة", "رضيع", "رضيعة",
+    "امراة", "امرأة", "المراة", "سيدة", "سيدتان", "سيدتين", "نساء", "فتاة", "فتاتان", "فتاتين", "طفلته", "طفله",
+))
+
+
+def only_children_or_women(text: str) -> bool:
+    """True when a figure as written is a sum of nouns (`{طفل}=1 + {امرأة}=1`) each naming children or
+    women, and nothing else."""
+    words = {unicodedata.normalize("NFKC", w).translate(_ALEF) for w in CHILD_OR_WOMAN_WORDS}
+    terms = _TERMS.split(text.strip())
+    nouns = [_NOUN.match(part.strip()) for part in terms[0::2]]
+    if not nouns or not all(nouns) or "-" in terms[1::2]:
+        return False
+    for noun in nouns:
+        tokens = re.split(r"[\s\-]+", _fold(noun.group("words")))
+        if not any(t in words for t in tokens):
+            return False
+    return True
+
+
 def parse_figure(text: str, lexicon: Lexicon) -> Figure:
     """A figure, or figures joined by ' + ' (a sum) and ' - ' (a difference)."""
     tokens = _TERMS.split(text.strip())

@@ -664,6 +664,29 @@ def figures_as_written(ctx: Context) -> list[Problem]:
 
 
 @rule
+def children_and_women_are_civilians(ctx: Context) -> list[Problem]:
+    """A claim whose total names the dead only as children or women (`{طفل}=1`, `{a boy}=1`) records
+    them as civilians too: the monitors count children and women among civilians."""
+    cl = ctx.tables["claims"]
+    texts = cl["figure_as_written"].astype(str)
+    candidates = texts.str.contains("{", regex=False) & (texts != "")
+    if not candidates.any():
+        return []
+    only = pd.Series(False, index=cl.index)
+    for idx, text in texts[candidates].items():
+        try:
+            total = figures.split_claim_figures(text).get("total", "")
+        except figures.FigureError:
+            continue  # reported by figures_as_written
+        only[idx] = bool(total) and figures.only_children_or_women(total)
+    missing = only & (cl["killed_civilians"].isna() | (cl["killed_civilians"] != cl["killed_total"]))
+    return _problems("claims", cl, missing, "killed_civilians",
+                     "the total names the dead only as children or women, whom the monitors count as civilians: "
+                     "write the same figure as `civilians:` in figure_as_written (killed_civilians = "
+                     + cl["killed_total"].astype("Int64").astype(str) + ")")
+
+
+@rule
 def estimates_reproducible(ctx: Context) -> list[Problem]:
     """Each incident's derived columns, and each claim's, equal what the estimation rule gives."""
     inc, cl = ctx.tables["incidents"], ctx.tables["claims"]
