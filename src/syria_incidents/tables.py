@@ -2,7 +2,8 @@
 
 Each figure's numbers are in one of these tables; `tables/datapackage.json` describes them (written by
 `write_datapackage`, checked by a test). Values are written deterministically: rows in a fixed order,
-floats rounded to one decimal (deaths spread over the days of multi-day incidents are fractional),
+floats rounded to one decimal (deaths spread over the days of multi-day incidents are fractional;
+shares to three),
 `\\n` line ends, so that a rerun on unchanged data changes no byte.
 """
 
@@ -54,7 +55,7 @@ def tables_dir() -> Path:
 
 
 def save_table(frame: pd.DataFrame, name: str, directory: Path | None = None) -> None:
-    """Write a tidy table as CSV (one decimal for floats; dates as ISO days)."""
+    """Write a tidy table as CSV (one decimal for floats, three for shares; dates as ISO days)."""
     describe(name)
     out = Path(directory) if directory is not None else tables_dir()
     out.mkdir(parents=True, exist_ok=True)
@@ -64,9 +65,9 @@ def save_table(frame: pd.DataFrame, name: str, directory: Path | None = None) ->
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             frame[col] = frame[col].dt.strftime("%Y-%m-%d")
         elif pd.api.types.is_float_dtype(frame[col]):
-            frame[col] = frame[col].round(1)
-    (out / f"{name}.csv").write_text(frame.to_csv(index=False, lineterminator="\n", float_format="%.1f"),
-                                     encoding="utf-8")
+            digits = 3 if "share" in str(col) else 1  # shares to a tenth of a percentage point
+            frame[col] = frame[col].map(lambda v, d=digits: "" if pd.isna(v) else f"{v:.{d}f}")
+    (out / f"{name}.csv").write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
 
 
 def _field_type(series: pd.Series) -> str:
