@@ -17,6 +17,7 @@ import pandas as pd
 
 from .load import load_tables
 from .paths import DATA_DIR
+from .style import short_name
 
 COLUMNS = [  # (key, heading)
     ("incident_id", "Incident"), ("date", "Date"), ("place", "Place"), ("governorate", "Governorate"),
@@ -123,7 +124,7 @@ def incident_records(data_dir: Path = DATA_DIR) -> list[dict]:
     t = load_tables(data_dir)
     inc = t.incidents[t.incidents["status"] == "active"].sort_values("incident_id")
     names = t.sources.set_index("source_id")["name"]
-    actors = {a: n.split(" (")[0] for a, n in t.actors.set_index("actor_id")["name"].items()}
+    actors = {a: short_name(n) for a, n in t.actors.set_index("actor_id")["name"].items()}
     actors["unidentified"] = "unidentified"
     episodes = t.episodes.set_index("episode_id")["name"]
     from .geography import governorate_names

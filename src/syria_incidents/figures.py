@@ -184,19 +184,19 @@ CHILD_OR_WOMAN_WORDS = frozenset(_w for _w in (
     "طفل", "طفلا", "طفلة", "طفلان", "طفلين", "طفلتان", "طفلتين", "اطفال", "الطفل", "الطفلة", "رضيع", "رضيعة",
     "امراة", "امرأة", "المراة", "سيدة", "سيدتان", "سيدتين", "نساء", "فتاة", "فتاتان", "فتاتين", "طفلته", "طفله",
 ))
+_CHILD_OR_WOMAN_FOLDED = frozenset(_fold(w) for w in CHILD_OR_WOMAN_WORDS)
 
 
 def only_children_or_women(text: str) -> bool:
     """True when a figure as written is a sum of nouns (`{طفل}=1 + {امرأة}=1`) each naming children or
     women, and nothing else."""
-    words = {unicodedata.normalize("NFKC", w).translate(_ALEF) for w in CHILD_OR_WOMAN_WORDS}
     terms = _TERMS.split(text.strip())
     nouns = [_NOUN.match(part.strip()) for part in terms[0::2]]
     if not nouns or not all(nouns) or "-" in terms[1::2]:
         return False
     for noun in nouns:
         tokens = re.split(r"[\s\-]+", _fold(noun.group("words")))
-        if not any(t in words for t in tokens):
+        if not any(t in _CHILD_OR_WOMAN_FOLDED for t in tokens):
             return False
     return True
 

@@ -37,17 +37,14 @@ def is_arabic(text: str) -> bool:
 
 def normalise(name: str) -> str:
     """A comparable form of a place name (Latin or Arabic script)."""
-    if (name or "").isascii():  # the common case, without the Unicode passes
-        words = [w for w in re.split(r"[^a-z0-9]+", name.lower().replace("'", "").replace("`", "")) if w]
-        while len(words) > 1 and words[0] in ARTICLES:
-            words = words[1:]
-        return " ".join(words)
-    text = unicodedata.normalize("NFKC", name or "").strip()
-    if is_arabic(text):
-        text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_FOLD)
-        words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in re.split(r"[\s\-_/]+", text)]
-        return " ".join(w for w in words if w)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = name or ""
+    if not text.isascii():  # ASCII, the common case, needs none of the Unicode passes
+        text = unicodedata.normalize("NFKC", text).strip()
+        if is_arabic(text):
+            text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_FOLD)
+            words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in re.split(r"[\s\-_/]+", text)]
+            return " ".join(w for w in words if w)
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = text.lower().replace("ʿ", "").replace("ʾ", "").replace("'", "").replace("`", "").replace("’", "")
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
     while len(words) > 1 and words[0] in ARTICLES:

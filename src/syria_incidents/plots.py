@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 from . import geography
 from .aggregate import provisional_start
 from .style import (CODED_CIVILIANS_COLOUR, GREY, OKABE_ITO, REMAINDER_HATCH, SEQUENTIAL_CMAP, SOURCE_COLOURS,
-                    VICTIM_COLOURS, VICTIM_LABELS, actor_colour, add_source_line, source_label)
+                    VICTIM_COLOURS, VICTIM_LABELS, actor_colour, add_source_line, short_name, source_label)
 
 CATEGORY_ORDER = ["civilians", "security_forces", "other_armed", "unknown_status"]
 # Stack layers: (label, column or function of the table, colour, hatch)
@@ -107,14 +107,33 @@ def _peaks_panel(ax: plt.Axes, labels: list[str], named: pd.DataFrame, remainder
     ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
 
 
+def _stagger(close_to_previous: list[bool], levels: int) -> list[int]:
+    """Vertical levels for a row of labels: each label close to the one before moves down a level
+    (cycling through `levels`), so neighbours never overlap. `close_to_previous[i]` compares labels i and
+    i + 1; the first label is on level 0."""
+    out, level = [0], 0
+    for close in close_to_previous:
+        level = (level + 1) % levels if close else 0
+        out.append(level)
+    return out
+
+
+def _label_cut_bars(ax: plt.Axes, xs, values, cap: float, levels: list[int]) -> None:
+    """The full value of each bar cut by the axis, printed at the top of the axis on its level."""
+    for xi, value, level in zip(xs, values, levels):
+        ax.annotate(f"{value:,.0f}", (xi, cap), xytext=(0, -2 - 11 * level), textcoords="offset points",
+                    ha="center", va="top", fontsize=7, fontweight="bold", color="white",
+                    bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+
+
 def _episode_marks(ax: plt.Axes, episodes: pd.DataFrame) -> str:
     """Numbered marks at each episode's start (numbers never overlap the way names do); returns the key."""
-    key, previous, level = [], None, 0
-    for i, ep in enumerate(episodes.sort_values("date_start").itertuples(), start=1):
+    key = []
+    ordered = episodes.sort_values("date_start")
+    starts = list(ordered["date_start"])
+    levels = _stagger([b - a < pd.Timedelta(days=21) for a, b in zip(starts, starts[1:])], 2)
+    for i, (ep, level) in enumerate(zip(ordered.itertuples(), levels), start=1):
         ax.axvline(ep.date_start, color="#555555", lw=0.6, ls=":")
-        close = previous is not None and (ep.date_start - previous).days < 21
-        level = (level + 1) % 2 if close else 0
-        previous = ep.date_start
         ax.annotate(str(i), (mdates.date2num(ep.date_start), 1.0), xycoords=ax.get_xaxis_transform(),
                     xytext=(0, 2 + 11 * level),
                     textcoords="offset points", ha="center", va="bottom", fontsize=7,
@@ -141,16 +160,8 @@ def weekly_deaths(named: pd.DataFrame, remainder: pd.DataFrame, episodes: pd.Dat
                       (total["deaths_high"] - total["deaths_best"])[has_range]],
                 fmt="none", ecolor="#222222", elinewidth=0.8, capsize=1.5)
     ax.set_ylim(0, cap)
-    previous, level = None, 0
-    for xi, week in zip(x, total.index):
-        if week in peaks:
-            close = previous is not None and (week - previous).days < 35
-            level = (level + 1) % 3 if close else 0
-            previous = week
-            ax.annotate(f"{total.loc[week, 'deaths_best']:,.0f}", (xi, cap), xytext=(0, -2 - 11 * level),
-                        textcoords="offset points",
-                        ha="center", va="top", fontsize=7, fontweight="bold", color="white",
-                        bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+    _label_cut_bars(ax, x[total.index.isin(peaks)], total.loc[peaks, "deaths_best"], cap,
+                    _stagger([b - a < pd.Timedelta(days=35) for a, b in zip(peaks, peaks[1:])], 3))
     ax.set_ylabel(f"deaths per week (axis cut at {cap:,.0f})")
     key = _episode_marks(ax, episodes)
     _shade_provisional(ax, as_of)
@@ -366,7 +377,7 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
                     expand=(1.1, 1.3), ensure_inside_axes=True,
                     iter_lim=300)  # an iteration limit, not the default time limit: byte-identical reruns
     perps = list(dict.fromkeys(data.groupby("perpetrator")["deaths_best"].sum().sort_values(ascending=False).index))
-    names = {a: n.split(" (")[0] for a, n in (actor_names or {}).items()}
+    names = {a: short_name(n) for a, n in (actor_names or {}).items()}
     names["unidentified"] = "unidentified (not known or disputed)"
     handles = [Patch(color=actor_colour(p), label=textwrap.fill(names.get(p, p.replace("_", " ")), 30))
                for p in perps]
@@ -466,12 +477,7 @@ def stacked_bars(table: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle:
         sbottom += shares[col].to_numpy()
         pbottom += table[col].iloc[peaks].to_numpy()
     ax.set_ylim(0, cap)
-    for k, i in enumerate(peaks):
-        level = (k % 2) if k and i - peaks[k - 1] < 2 else 0
-        ax.annotate(f"{totals.iloc[i]:,.0f}", (i, cap), xytext=(0, -2 - 11 * level), textcoords="offset points",
-                    ha="center",
-                    va="top", fontsize=7, fontweight="bold", color="white",
-                    bbox={"boxstyle": "square,pad=0.15", "fc": "#333333", "ec": "none"})
+    _label_cut_bars(ax, peaks, totals.iloc[peaks], cap, _stagger([b - a < 2 for a, b in zip(peaks, peaks[1:])], 2))
     for j, i in enumerate(peaks):
         axp.text(j, pbottom[j], f"{pbottom[j]:,.0f}", ha="center", va="bottom", fontsize=7.5, fontweight="bold")
     axp.set_xticks(range(len(peaks)), [table.index[i].strftime("%b\n%y") for i in peaks], fontsize=7.5)

@@ -88,7 +88,12 @@ def actor_colour(actor_id: str) -> str:
 
 def source_label(source_id: str, names: dict[str, str] | None = None) -> str:
     """A short label for a source in charts: the usual abbreviation, else its registered name."""
-    return SOURCE_LABELS.get(source_id) or (names or {}).get(source_id, source_id).split(" (")[0]
+    return SOURCE_LABELS.get(source_id) or short_name((names or {}).get(source_id, source_id))
+
+
+def short_name(name: str) -> str:
+    """A registered name without its parenthesised gloss, for labels: "Asayish (internal ...)" -> "Asayish"."""
+    return name.split(" (")[0]
 
 
 def use_house_style() -> None:

@@ -21,7 +21,7 @@ from .paths import PROJECT_ROOT
 TABLES_ENV = "SYRIA_INCIDENTS_TABLES_DIR"
 TABLES_DIR = PROJECT_ROOT / "tables"
 
-# name -> (title, description, primary key); the schema is read from the written file
+# name -> (title, description); the schema is read from the written file
 DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "deaths-by-week": ("Deaths by week", "Deaths per ISO week (Monday to Sunday): low, best, high, the victim split, civilians from the coding rule, and the part in episode remainders; multi-day incidents spread evenly over their days."),
     "deaths-by-month-governorate": ("Deaths by governorate and month", "Deaths per governorate and calendar month (low, best, high), spread over days."),
