@@ -294,6 +294,32 @@ def test_derive_command_repairs_a_tampered_estimate(valid_data, column) -> None:
     assert path.read_text(encoding="utf-8") == original
 
 
+@pytest.mark.parametrize("column", ["deaths_best", "deaths_civilians", "partisan_only", "split_basis"])
+def test_derive_after_one_validation_writes_what_a_fresh_derive_writes(valid_data, tmp_path, column) -> None:
+    """`syria-incidents derive` reuses the validator's reading and estimates: the files it writes are
+    byte for byte those of a derive that reads and derives again (tampered estimate, claim and qualifier)."""
+    import shutil
+
+    from syria_incidents.curation import derive_tables
+    from syria_incidents.validate import check_data
+
+    for name, row, col, value in (("incidents", 1, column, {"partisan_only": "true", "split_basis": "coding"}.get(column, "999")),
+                                  ("claims", 2, "used_as", "superseded"), ("claims", 3, "qualifier", "about")):
+        path = valid_data / f"{name}.csv"
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        raw.loc[row, col] = value
+        raw.to_csv(path, index=False, lineterminator="\n")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(valid_data, fresh)
+    problems, checked = check_data(valid_data)
+    assert checked is not None and problems  # the tampering is seen
+    reused = derive_tables(valid_data, checked)
+    assert reused == derive_tables(fresh) and reused["incidents"] >= 1 and reused["claims"] >= 1
+    for name in ("incidents", "claims", "monitor_tolls"):
+        assert (valid_data / f"{name}.csv").read_bytes() == (fresh / f"{name}.csv").read_bytes()
+    assert check_data(valid_data)[0] == []
+
+
 @pytest.mark.parametrize("text, expected", [
     ("{طفل}=1", True), ("{طفلان}=2", True), ("{a 14-year-old boy}=1", True), ("{امرأة}=1 + {طفلة}=1", True),
     ("{طفل آخر}=1", True),

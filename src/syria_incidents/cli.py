@@ -30,15 +30,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_derive(args: argparse.Namespace) -> int:
     """Recompute the derived columns from the claims, after checking that the inputs are valid."""
-    from .curation import derive_tables, input_problems
+    from .curation import derive_tables, is_input_problem
+    from .validate import check_data
 
-    blocking = input_problems(Path(args.data))
+    problems, checked = check_data(Path(args.data))
+    blocking = [p for p in problems if is_input_problem(p)]
     if blocking:
         for problem in blocking:
             print(problem)
         print(f"derive stopped: {len(blocking)} problem(s) in the inputs; nothing was written", file=sys.stderr)
         return 1
-    changed = derive_tables(Path(args.data))
+    changed = derive_tables(Path(args.data), checked)
     print(", ".join(f"{name}: {n} row{'s' if n != 1 else ''} updated" for name, n in changed.items()), file=sys.stderr)
     return 0
 

@@ -48,32 +48,54 @@ DERIVED_COLUMNS = {
 DERIVED_RULES = {"estimates_reproducible", "estimates_ordered_and_split", "victim_status_follows_claims"}
 
 
+def is_input_problem(problem) -> bool:
+    """A validator's problem that `derive` cannot fix (anything but the derived columns and their rules)."""
+    return (problem.origin not in DERIVED_RULES
+            and problem.column not in DERIVED_COLUMNS.get(problem.file, set()))
+
+
 def input_problems(data_dir: Path = DATA_DIR) -> list:
-    """The validator's problems that `derive` cannot fix (anything but the derived columns)."""
+    """The validator's problems that `derive` cannot fix."""
     from .validate import validate_data
 
-    return [p for p in validate_data(data_dir)
-            if p.origin not in DERIVED_RULES and p.column not in DERIVED_COLUMNS.get(p.file, set())]
+    return [p for p in validate_data(data_dir) if is_input_problem(p)]
 
 
-def derive_tables(data_dir: Path = DATA_DIR) -> dict[str, int]:
+def derive_tables(data_dir: Path = DATA_DIR, checked=None) -> dict[str, int]:
     """Recompute every derived column (incidents' estimates, claims' and tolls' qualifiers, claims'
-    partisanship and use); write the tables; return how many rows changed in each."""
+    partisanship and use); write the tables; return how many rows changed in each.
+
+    `checked` is the validator's context for the same files (`validate.check_data`), when the caller
+    has just validated them: its tables and its run of the estimation rule are used instead of reading
+    and deriving again (the estimation rule reads no derived column, so its output on the checked tables
+    is its output on the derived ones; a test holds the two paths byte-identical)."""
+    names = ("incidents", "claims", "sources", "actors", "monitor_tolls")
     fields = schema_fields(data_dir)
-    raw = {name: read_raw(name, data_dir) for name in ("incidents", "claims", "sources", "actors", "monitor_tolls")}
-    lexicon = figures.load_lexicon(data_dir)
+    if checked is not None:
+        raw = {name: checked.raw[name].copy() for name in names}
+        before = {name: checked.raw[name] for name in names}
+        lexicon = checked.lexicon
+    else:
+        raw = {name: read_raw(name, data_dir) for name in names}
+        before = None
+        lexicon = figures.load_lexicon(data_dir)
     raw["claims"]["qualifier"] = _qualifiers(raw["claims"], lexicon, single=False)
     raw["monitor_tolls"]["qualifier"] = _qualifiers(raw["monitor_tolls"], lexicon, single=True)
-    typed = {name: cast(frame, fields[name]) for name, frame in raw.items()}
-    est, roles = derive(typed["incidents"], typed["claims"], typed["sources"], typed["actors"])
+    if checked is not None:
+        est, roles = checked.derived()
+    else:
+        typed = {name: cast(frame, fields[name]) for name, frame in raw.items()}
+        est, roles = derive(typed["incidents"], typed["claims"], typed["sources"], typed["actors"])
     new = {"incidents": apply_columns(raw["incidents"], "incident_id", est),
            "claims": apply_columns(raw["claims"], "claim_id", roles),
            "monitor_tolls": raw["monitor_tolls"]}
     changed = {}
     for name, frame in new.items():
-        before = read_raw(name, data_dir)
-        changed[name] = int((frame != before).any(axis=1).sum()) if frame.shape == before.shape else len(frame)
-        if changed[name] or list(frame.columns) != list(before.columns):
+        old = before[name] if before is not None else read_raw(name, data_dir)
+        old = old.astype(str) if before is not None else old
+        frame = frame.astype(str) if before is not None else frame
+        changed[name] = int((frame != old).any(axis=1).sum()) if frame.shape == old.shape else len(frame)
+        if changed[name] or list(frame.columns) != list(old.columns):
             write_table(frame, name, data_dir)  # an unchanged file is left alone (its time stamp too)
     return changed
 

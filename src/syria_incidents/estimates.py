@@ -300,29 +300,39 @@ def csv_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, np.integer)):
         return str(int(value))
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def csv_values(values) -> np.ndarray:
-    """`csv_value` of each element of an array-like (each distinct value written once)."""
+    """`csv_value` of each element of an array-like, vectorised: integers and booleans in one pass,
+    anything else once per distinct (type, value) pair."""
     if isinstance(values, pd.Series) and not isinstance(values.dtype, np.dtype):
-        values = values.astype(object)  # nullable dtypes: keep ints as ints (to_numpy would make floats)
+        if pd.api.types.is_integer_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+            missing = values.isna().to_numpy()
+            out = csv_values(values.to_numpy(dtype=values.dtype.numpy_dtype, na_value=0))
+            out[missing] = ""
+            return out
+        values = values.astype(object)
     arr = np.asarray(values)
     if arr.dtype == bool:
         return np.where(arr, "true", "false").astype(object)
     if arr.dtype.kind in "iu":
-        return arr.astype(str).astype(object)
-    cache: dict = {}
+        codes, uniques = pd.factorize(arr)
+        return np.array([str(int(u)) for u in uniques], dtype=object)[codes]
+    arr = arr.astype(object)
     out = np.empty(len(arr), dtype=object)
-    for i, v in enumerate(arr.astype(object)):
-        try:
-            key = (type(v), v) if v == v else (type(v), "nan")  # NaN != NaN: one key for all of them
-        except TypeError:  # pd.NA
-            key = (type(v), "na")
-        text = cache.get(key)
-        if text is None:
-            text = cache[key] = csv_value(v)
-        out[i] = text
+    if not len(arr):
+        return out
+    kinds = pd.Series([type(v) for v in arr], dtype=object)
+    for kind in kinds.unique():  # one kind at a time, so that 1, 1.0 and True are never taken as one value
+        at = np.flatnonzero((kinds == kind).to_numpy())
+        part = arr[at]
+        missing = pd.isna(part)
+        if missing.any():  # None and NaN write as empty, pd.NA as itself: each as csv_value says
+            out[at[missing]] = [csv_value(v) for v in part[missing]]
+        if (~missing).any():
+            codes, uniques = pd.factorize(part[~missing])
+            out[at[~missing]] = np.array([csv_value(u) for u in uniques], dtype=object)[codes]
     return out
 
 

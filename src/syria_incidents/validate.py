@@ -196,7 +196,7 @@ def _read_plain(data: bytes, expected: list[str]) -> pd.DataFrame | None:
     if b"\n\n" in data:
         return None
     raw = np.frombuffer(data, dtype=np.uint8)
-    if ((raw < 0x20) & (raw != _NEWLINE)).any() or b"\xc2\x85" in data:
+    if np.count_nonzero(raw < 0x20) != data.count(b"\n") or b"\xc2\x85" in data:
         return None  # control characters (Python and Arrow disagree on which are spaces): the careful path
     quotes = np.flatnonzero(raw == _QUOTE)
     if len(quotes):  # a quote must open a value, close one, or be doubled inside one
@@ -209,7 +209,7 @@ def _read_plain(data: bytes, expected: list[str]) -> pd.DataFrame | None:
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=False),
+            read_options=pacsv.ReadOptions(use_threads=True),  # rows keep their order
             parse_options=pacsv.ParseOptions(newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in expected},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
@@ -223,8 +223,10 @@ def _read_plain(data: bytes, expected: list[str]) -> pd.DataFrame | None:
             return None
         if pc.any(pc.not_equal(pc.utf8_trim_whitespace(column), column)).as_py():
             return None
+    if not table.num_rows:
+        return pd.DataFrame(columns=list(expected), dtype=object)
     frame = table.to_pandas()
-    return frame.astype(object) if len(frame) else pd.DataFrame(columns=list(expected), dtype=object)
+    return frame if (frame.dtypes == object).all() else frame.astype(object)
 
 
 def _joined_value(lines: list[str], number: int, width: int) -> int:
@@ -309,9 +311,8 @@ def _schema_problems(table: Table, fields: list[dict]) -> list[Problem]:
             return
         if isinstance(messages, str):
             out.extend(Problem(fname, int(n), column, messages) for n in lines[mask])
-        else:
-            msgs = np.asarray(messages, dtype=object)[mask]
-            out.extend(Problem(fname, int(n), column, m) for n, m in zip(lines[mask], msgs))
+        else:  # a function of the value, called only for the rows reported
+            out.extend(Problem(fname, int(n), column, messages(v)) for n, v in zip(lines[mask], values[mask]))
 
     for f in fields:
         name, ftype, cons = f["name"], f["type"], f.get("constraints", {})
@@ -344,9 +345,9 @@ def _schema_problems(table: Table, fields: list[dict]) -> list[Problem]:
             what = TYPE_NAMES[ftype]
             if ftype == "integer":
                 negative = each(lambda u: re.fullmatch(r"-[0-9]+", u) is not None) & bad_type
-                report(negative, name, [f"{v} is below the minimum 0" for v in values])
+                report(negative, name, lambda v: f"{v} is below the minimum 0")
                 bad_type &= ~negative
-            report(bad_type, name, [f"'{v}' is not {what}" for v in values])
+            report(bad_type, name, lambda v: f"'{v}' is not {what}")
         valid = present & ~bad_type
         if ftype == "string":
             joined = "\x1e".join(uniques)  # one search over the column first; values only if it hits
@@ -362,18 +363,18 @@ def _schema_problems(table: Table, fields: list[dict]) -> list[Problem]:
         if "enum" in cons:
             allowed = set(cons["enum"])
             bad = valid & ~each(lambda u: u in allowed)
-            report(bad, name, [f"'{v}' is not one of: " + ", ".join(cons["enum"]) for v in values])
+            report(bad, name, lambda v: f"'{v}' is not one of: " + ", ".join(cons["enum"]))
         if "pattern" in cons:
             pattern = re.compile(cons["pattern"])
             bad = valid & ~each(lambda u: pattern.fullmatch(u) is not None)
             hint = PATTERN_HINTS.get(name, f"the pattern {cons['pattern']}")
-            report(bad, name, [f"'{v}' is not {hint}" for v in values])
+            report(bad, name, lambda v: f"'{v}' is not {hint}")
         if ("minimum" in cons or "maximum" in cons) and ftype in ("integer", "number"):
             num = pd.to_numeric(pd.Series(uniques), errors="coerce").to_numpy(dtype=float)[codes]
             if "minimum" in cons:
-                report(valid & (num < cons["minimum"]), name, [f"{v} is below the minimum {cons['minimum']}" for v in values])
+                report(valid & (num < cons["minimum"]), name, lambda v: f"{v} is below the minimum {cons['minimum']}")
             if "maximum" in cons:
-                report(valid & (num > cons["maximum"]), name, [f"{v} is above the maximum {cons['maximum']}" for v in values])
+                report(valid & (num > cons["maximum"]), name, lambda v: f"{v} is above the maximum {cons['maximum']}")
         if cons.get("unique"):
             dup = pd.Series(codes).duplicated(keep="first").to_numpy() & present
             report(dup, name, "duplicate identifier")
@@ -408,6 +409,7 @@ class Context:
     lexicon: figures.Lexicon
     invalid: set = field(default_factory=set)  # (file, line, column) with a schema problem
     cache: dict = field(default_factory=dict)
+    raw: dict = field(default_factory=dict)  # the tables as strings, exactly as read (no `_line`)
 
     def invalid_lines(self, table: str) -> set[int]:
         return {line for file, line, _ in self.invalid if file == f"{table}.csv"}
@@ -672,13 +674,15 @@ def children_and_women_are_civilians(ctx: Context) -> list[Problem]:
     candidates = texts.str.contains("{", regex=False) & (texts != "")
     if not candidates.any():
         return []
-    only = pd.Series(False, index=cl.index)
-    for idx, text in texts[candidates].items():
+    def names_only_children_or_women(text: str) -> bool:
         try:
             total = figures.split_claim_figures(text).get("total", "")
         except figures.FigureError:
-            continue  # reported by figures_as_written
-        only[idx] = bool(total) and figures.only_children_or_women(total)
+            return False  # reported by figures_as_written
+        return bool(total) and figures.only_children_or_women(total)
+
+    verdict = {text: names_only_children_or_women(text) for text in texts[candidates].unique()}
+    only = candidates & texts.map(verdict).fillna(False).astype(bool)
     missing = only & (cl["killed_civilians"].isna() | (cl["killed_civilians"] != cl["killed_total"]))
     return _problems("claims", cl, missing, "killed_civilians",
                      "the total names the dead only as children or women, whom the monitors count as civilians: "
@@ -865,19 +869,26 @@ def read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
 
 def validate_data(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> list[Problem]:
     """All problems with the tables in `data_dir`, sorted by file and line."""
+    return check_data(data_dir, today)[0]
+
+
+def check_data(data_dir: Path = DATA_DIR, today: dt.date | None = None) -> tuple[list[Problem], Context | None]:
+    """All problems with the tables in `data_dir`, sorted by file and line, and the context the rules ran
+    on (the tables as read and typed, and the estimation rule's output), or None when the rules could not
+    run. `derive` uses the context, so that one run reads, checks and derives the tables once."""
     # Python-backed strings: for these many small string operations they are twice as fast as pyarrow's.
     with pd.option_context("mode.string_storage", "python"):
         return _validate(Path(data_dir), today)
 
 
-def _validate(data_dir: Path, today: dt.date | None) -> list[Problem]:
+def _validate(data_dir: Path, today: dt.date | None) -> tuple[list[Problem], Context | None]:
     why = _refuse(data_dir)
     if why and why != "is a directory, not a file":
-        return [Problem(str(data_dir), 1, "*", f"the data folder {why}")]
+        return [Problem(str(data_dir), 1, "*", f"the data folder {why}")], None
     today_ts = pd.Timestamp(today or dt.date.today())
     descriptor, problems = read_descriptor(data_dir)
     if descriptor is None:
-        return problems
+        return problems, None
     resources = {r["name"]: r for r in descriptor["resources"]}
     tables: dict[str, Table] = {}
     for name in TABLES:
@@ -898,7 +909,7 @@ def _validate(data_dir: Path, today: dt.date | None) -> list[Problem]:
         missing = ", ".join(f"{n}.csv" for n in TABLES if n not in tables)
         problems.append(Problem(f"{next(n for n in TABLES if n not in tables)}.csv", 1, "*", origin="parse", message=
                                 f"the codebook's rules were not checked: they need every table ({missing} cannot be read)"))
-        return sorted(set(problems))
+        return sorted(set(problems)), None
     invalid = {(p.file, p.line, p.column) for p in schema_problems}
     typed = {}
     for name, table in tables.items():
@@ -913,7 +924,8 @@ def _validate(data_dir: Path, today: dt.date | None) -> list[Problem]:
     except (OSError, ValueError, KeyError) as err:
         problems.append(Problem("number_words.csv", 1, "*", f"cannot be read as a lexicon: {err}"))
         lexicon = figures.Lexicon({}, {}, {}, frozenset())
-    ctx = Context(reference_dir, typed, today_ts, lexicon, invalid)
+    ctx = Context(reference_dir, typed, today_ts, lexicon, invalid,
+                  raw={name: table.frame.drop(columns="_line") for name, table in tables.items()})
     for name, check in RULES.items():
         try:
             found = check(ctx)
@@ -921,4 +933,4 @@ def _validate(data_dir: Path, today: dt.date | None) -> list[Problem]:
             problems.append(Problem("datapackage.json", 1, "*", f"rule {name} could not run on these tables: {err!r}"))
             continue
         problems += [replace(p, origin=name) for p in found if (p.file, p.line, p.column) not in invalid]
-    return sorted(set(problems))
+    return sorted(set(problems)), ctx
