@@ -368,14 +368,14 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
     _map_axes(ax)
     texts = []
     for row in data.head(label_top).itertuples():
-        short = str(row.location_name).split(",")[0].split(" (")[0]
+        short = textwrap.fill(str(row.location_name).split(",")[0].split(" (")[0], 24)  # long names on two lines
         texts.append(ax.text(row.longitude, row.latitude, f"{short} ({row.deaths_best:,})", fontsize=7,
                              bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
     if texts:
         adjust_text(texts, ax=ax, x=data["longitude"].to_numpy(), y=data["latitude"].to_numpy(),
-                    arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(30, 30),
-                    expand=(1.1, 1.3), ensure_inside_axes=True,
-                    iter_lim=300)  # an iteration limit, not the default time limit: byte-identical reruns
+                    arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(80, 80), force_text=(0.3, 0.6),
+                    expand=(1.15, 1.4), ensure_inside_axes=True,
+                    iter_lim=1000)  # an iteration limit, not the default time limit: byte-identical reruns
     perps = list(dict.fromkeys(data.groupby("perpetrator")["deaths_best"].sum().sort_values(ascending=False).index))
     names = {a: short_name(n) for a, n in (actor_names or {}).items()}
     names["unidentified"] = "unidentified (not known or disputed)"
