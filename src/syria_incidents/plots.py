@@ -372,7 +372,8 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
         texts.append(ax.text(row.longitude, row.latitude, f"{short} ({row.deaths_best:,})", fontsize=7,
                              bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
     if texts:
-        adjust_text(texts, ax=ax, x=data["longitude"].to_numpy(), y=data["latitude"].to_numpy(),
+        points = data[["longitude", "latitude"]].drop_duplicates().to_numpy()  # one obstacle per place
+        adjust_text(texts, ax=ax, x=points[:, 0], y=points[:, 1],
                     arrowprops={"arrowstyle": "-", "color": "#666666", "lw": 0.5}, max_move=(80, 80), force_text=(0.3, 0.6),
                     expand=(1.15, 1.4), ensure_inside_axes=True,
                     iter_lim=1000)  # an iteration limit, not the default time limit: byte-identical reruns
