@@ -72,3 +72,21 @@ def test_place_command_prints_candidates() -> None:
                              capture_output=True, text=True)
     assert missing.returncode == 1 and missing.stdout == ""
     assert "no place in the Syrian gazetteer matches 'Xyzzyqwv'" in missing.stderr
+
+
+def test_drawing_outlines_stay_within_tolerance_and_share_their_borders() -> None:
+    """The simplified outlines used for drawing keep every P-code, stay within the tolerance of the full
+    boundaries, carry far fewer vertices, and still tile the country without gaps or overlaps."""
+    import shapely
+
+    for full, drawn in ((geography.admin1(), geography.admin1_outlines()),
+                        (geography.admin2(), geography.admin2_outlines())):
+        code = "adm1_pcode" if "adm2_pcode" not in full else "adm2_pcode"
+        assert list(drawn[code]) == list(full[code])
+        distance = shapely.hausdorff_distance(full.geometry.values, drawn.geometry.values)
+        assert (distance <= 2 * geography.DRAWING_TOLERANCE_DEG).all()
+        assert shapely.get_num_coordinates(drawn.geometry.values).sum() < 0.5 * shapely.get_num_coordinates(full.geometry.values).sum()
+        union_full = shapely.union_all(full.geometry.values)
+        pieces = drawn.geometry.values
+        assert abs(shapely.union_all(pieces).area - union_full.area) < 0.005 * union_full.area  # no gaps
+        assert abs(sum(p.area for p in pieces) - shapely.union_all(pieces).area) < 1e-6  # no overlaps

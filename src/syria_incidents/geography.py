@@ -43,6 +43,31 @@ def admin2(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     return _read(str(Path(reference_dir) / "syria_adm2.geojson")).copy()
 
 
+# Outlines for drawing only: simplified as one coverage (shared borders stay shared, no gaps or slivers)
+# to about 200 m, finer than a line on any chart we draw, with a sixth of the vertices. Joins, exports
+# and point assignment use the full boundaries above.
+DRAWING_TOLERANCE_DEG = 0.002
+
+
+@lru_cache(maxsize=8)
+def _drawn(path: str, tolerance: float) -> gpd.GeoDataFrame:
+    import shapely
+
+    frame = _read(path).copy()
+    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, tolerance)
+    return frame
+
+
+def admin1_outlines(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
+    """`admin1()` with outlines simplified for drawing (`DRAWING_TOLERANCE_DEG`); not for joins."""
+    return _drawn(str(Path(reference_dir) / "syria_adm1.geojson"), DRAWING_TOLERANCE_DEG).copy()
+
+
+def admin2_outlines(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
+    """`admin2()` with outlines simplified for drawing (`DRAWING_TOLERANCE_DEG`); not for joins."""
+    return _drawn(str(Path(reference_dir) / "syria_adm2.geojson"), DRAWING_TOLERANCE_DEG).copy()
+
+
 def population(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
     """Population by governorate (U.S. Census Bureau estimates; the latest year is 2016)."""
     return pd.read_csv(Path(reference_dir) / "syria_population.csv", dtype={"adm1_pcode": str})

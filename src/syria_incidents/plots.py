@@ -276,10 +276,18 @@ def _label_ink(values: pd.Series, k: int) -> list[str]:
     return ink
 
 
+def _quiet(fig: plt.Figure) -> plt.Figure:
+    """geopandas ends every `.plot()` with `canvas.draw_idle()`, which the Agg canvas runs at once: a full
+    render of the figure for each layer drawn. Map figures skip those renders and are drawn once, when saved."""
+    fig.canvas.draw_idle = lambda *args, **kwargs: None
+    return fig
+
+
 def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
     """Deaths by governorate, absolute and per 100,000 people (2016 population), side by side."""
-    gdf = geography.admin1().merge(by_gov, left_on="adm1_pcode", right_index=True)
+    gdf = geography.admin1_outlines().merge(by_gov, left_on="adm1_pcode", right_index=True)
     fig, axes = plt.subplots(1, 2, figsize=(9, 5.4))
+    _quiet(fig)
     for ax, col, label, fmt in ((axes[0], "deaths_best", "Deaths (best estimate)", "{:,.0f}"),
                                 (axes[1], "deaths_per_100k", "Deaths per 100,000 people (2016 population)", "{:,.1f}")):
         k = min(5, int(gdf[col].nunique()))
@@ -313,10 +321,11 @@ def choropleth_pair(by_gov: pd.DataFrame, as_of: pd.Timestamp, title: str, subti
 def district_map(district_deaths: pd.Series, unplaced: pd.Series, as_of: pd.Timestamp,
                  title: str, subtitle: str) -> plt.Figure:
     """Deaths by district from precisely located incidents, with a bar of deaths that cannot be placed."""
-    gdf = geography.admin2().merge(district_deaths.rename("deaths"), left_on="adm2_pcode", right_index=True, how="left")
+    gdf = geography.admin2_outlines().merge(district_deaths.rename("deaths"), left_on="adm2_pcode", right_index=True, how="left")
     gdf["deaths"] = gdf["deaths"].fillna(0)
     fig, (ax, axb) = plt.subplots(1, 2, figsize=(9, 5), width_ratios=[3, 1.1])
-    geography.admin1().boundary.plot(ax=ax, color="#888888", linewidth=0.5)
+    _quiet(fig)
+    geography.admin1_outlines().boundary.plot(ax=ax, color="#888888", linewidth=0.5)
     if (gdf["deaths"] == 0).any():
         gdf[gdf["deaths"] == 0].plot(ax=ax, color="#f2f2f2", edgecolor="white", linewidth=0.3)
     pos = gdf[gdf["deaths"] > 0]
@@ -343,11 +352,11 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
     the legend sits outside the map, perpetrators named by `actor_names` (actor_id -> name)."""
     from adjustText import adjust_text
 
-    fig = plt.figure(figsize=figsize)
+    fig = plt.figure(figsize=figsize)  # drawn as it goes: adjustText measures the labels on it
     ax = fig.add_axes((0.0, 0.02, 0.72, 0.9))
     leg_ax = fig.add_axes((0.73, 0.02, 0.27, 0.9))
     leg_ax.set_axis_off()
-    geography.admin1().plot(ax=ax, color="#f4f4f4", edgecolor="#999999", linewidth=0.5)
+    geography.admin1_outlines().plot(ax=ax, color="#f4f4f4", edgecolor="#999999", linewidth=0.5)
     data = incidents.sort_values(["deaths_best", "incident_id"], ascending=[False, True])
     scale = 1200.0 / max(1.0, float(data["deaths_best"].max()))  # points² per death
 
@@ -400,12 +409,13 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
 
 def quarterly_maps(quarters: dict[str, pd.Series], as_of: pd.Timestamp, title: str, subtitle: str) -> plt.Figure:
     """Small multiples: deaths by governorate per quarter, on one shared log colour scale."""
-    adm1 = geography.admin1()
+    adm1 = geography.admin1_outlines()
     vmax = max(2, max(s.max() for s in quarters.values()))
     n = len(quarters)
     cols = 3
     rows = int(np.ceil(n / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(9, 3.0 * rows + 0.6))
+    _quiet(fig)
     axes = np.atleast_1d(axes).ravel()
     norm = LogNorm(vmin=1, vmax=vmax)
     for ax, (label, series) in zip(axes, quarters.items()):

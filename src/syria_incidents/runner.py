@@ -49,7 +49,10 @@ if TYPE_CHECKING:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 METADATA_KEY = "syria_incidents"
-KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0"}
+# One thread per kernel for numpy's BLAS, Arrow and OpenMP: the runner already runs one kernel per core,
+# and kernels that each start a thread per core only fight over the cores.
+KERNEL_THREADS_ENV = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": "0", **KERNEL_THREADS_ENV}
 FIGURES_ENV = "SYRIA_INCIDENTS_FIGURES_DIR"
 TABLES_ENV = "SYRIA_INCIDENTS_TABLES_DIR"
 DATA_ENV = "SYRIA_INCIDENTS_DATA_DIR"
