@@ -414,7 +414,7 @@ def quarterly_maps(quarters: dict[str, pd.Series], as_of: pd.Timestamp, title: s
     n = len(quarters)
     cols = 3
     rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(9, 3.0 * rows + 0.6))
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows + 1.4))
     _quiet(fig)
     axes = np.atleast_1d(axes).ravel()
     norm = LogNorm(vmin=1, vmax=vmax)
@@ -425,7 +425,7 @@ def quarterly_maps(quarters: dict[str, pd.Series], as_of: pd.Timestamp, title: s
         if (g["deaths"] > 0).any():
             g[g["deaths"] > 0].plot(ax=ax, column="deaths", cmap=SEQUENTIAL_CMAP, norm=norm, edgecolor="white",
                                     linewidth=0.4)
-        ax.set_title(f"{label}: {int(series.sum()):,}", fontsize=9, loc="center")
+        ax.set_title(textwrap.fill(f"{label}: {int(series.sum()):,}", 28), fontsize=9, loc="center")  # partial periods run long
         _map_axes(ax)
     for ax in axes[n:]:
         ax.set_visible(False)
