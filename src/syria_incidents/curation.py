@@ -54,13 +54,6 @@ def is_input_problem(problem) -> bool:
             and problem.column not in DERIVED_COLUMNS.get(problem.file, set()))
 
 
-def input_problems(data_dir: Path = DATA_DIR) -> list:
-    """The validator's problems that `derive` cannot fix."""
-    from .validate import validate_data
-
-    return [p for p in validate_data(data_dir) if is_input_problem(p)]
-
-
 def derive_tables(data_dir: Path = DATA_DIR, checked=None) -> dict[str, int]:
     """Recompute every derived column (incidents' estimates, claims' and tolls' qualifiers, claims'
     partisanship and use); write the tables; return how many rows changed in each.
@@ -70,20 +63,15 @@ def derive_tables(data_dir: Path = DATA_DIR, checked=None) -> dict[str, int]:
     and deriving again (the estimation rule reads no derived column, so its output on the checked tables
     is its output on the derived ones; a test holds the two paths byte-identical)."""
     names = ("incidents", "claims", "sources", "actors", "monitor_tolls")
-    fields = schema_fields(data_dir)
-    if checked is not None:
-        raw = {name: checked.raw[name].copy() for name in names}
-        before = {name: checked.raw[name] for name in names}
-        lexicon = checked.lexicon
-    else:
-        raw = {name: read_raw(name, data_dir) for name in names}
-        before = None
-        lexicon = figures.load_lexicon(data_dir)
+    before = checked.raw if checked is not None else {name: read_raw(name, data_dir) for name in names}
+    raw = {name: before[name].copy() for name in names}
+    lexicon = checked.lexicon if checked is not None else figures.load_lexicon(data_dir)
     raw["claims"]["qualifier"] = _qualifiers(raw["claims"], lexicon, single=False)
     raw["monitor_tolls"]["qualifier"] = _qualifiers(raw["monitor_tolls"], lexicon, single=True)
     if checked is not None:
         est, roles = checked.derived()
     else:
+        fields = schema_fields(data_dir)
         typed = {name: cast(frame, fields[name]) for name, frame in raw.items()}
         est, roles = derive(typed["incidents"], typed["claims"], typed["sources"], typed["actors"])
     new = {"incidents": apply_columns(raw["incidents"], "incident_id", est),
@@ -91,9 +79,8 @@ def derive_tables(data_dir: Path = DATA_DIR, checked=None) -> dict[str, int]:
            "monitor_tolls": raw["monitor_tolls"]}
     changed = {}
     for name, frame in new.items():
-        old = before[name] if before is not None else read_raw(name, data_dir)
-        old = old.astype(str) if before is not None else old
-        frame = frame.astype(str) if before is not None else frame
+        old = before[name].astype(str)
+        frame = frame.astype(str)
         changed[name] = int((frame != old).any(axis=1).sum()) if frame.shape == old.shape else len(frame)
         if changed[name] or list(frame.columns) != list(old.columns):
             write_table(frame, name, data_dir)  # an unchanged file is left alone (its time stamp too)

@@ -328,7 +328,7 @@ def csv_values(values) -> np.ndarray:
         at = np.flatnonzero((kinds == kind).to_numpy())
         part = arr[at]
         missing = pd.isna(part)
-        if missing.any():  # None and NaN write as empty, pd.NA as itself: each as csv_value says
+        if missing.any():  # None, NaN and pd.NA write as empty; NaT as csv_value says
             out[at[missing]] = [csv_value(v) for v in part[missing]]
         if (~missing).any():
             codes, uniques = pd.factorize(part[~missing])

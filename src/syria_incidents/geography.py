@@ -50,22 +50,22 @@ DRAWING_TOLERANCE_DEG = 0.002
 
 
 @lru_cache(maxsize=8)
-def _drawn(path: str, tolerance: float) -> gpd.GeoDataFrame:
+def _drawn(path: str) -> gpd.GeoDataFrame:
     import shapely
 
     frame = _read(path).copy()
-    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, tolerance)
+    frame["geometry"] = shapely.coverage_simplify(frame.geometry.values, DRAWING_TOLERANCE_DEG)
     return frame
 
 
 def admin1_outlines(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """`admin1()` with outlines simplified for drawing (`DRAWING_TOLERANCE_DEG`); not for joins."""
-    return _drawn(str(Path(reference_dir) / "syria_adm1.geojson"), DRAWING_TOLERANCE_DEG).copy()
+    return _drawn(str(Path(reference_dir) / "syria_adm1.geojson")).copy()
 
 
 def admin2_outlines(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """`admin2()` with outlines simplified for drawing (`DRAWING_TOLERANCE_DEG`); not for joins."""
-    return _drawn(str(Path(reference_dir) / "syria_adm2.geojson"), DRAWING_TOLERANCE_DEG).copy()
+    return _drawn(str(Path(reference_dir) / "syria_adm2.geojson")).copy()
 
 
 def population(reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:

@@ -377,7 +377,7 @@ def symbol_map(incidents: pd.DataFrame, as_of: pd.Timestamp, title: str, subtitl
     _map_axes(ax)
     texts = []
     for row in data.head(label_top).itertuples():
-        short = textwrap.fill(str(row.location_name).split(",")[0].split(" (")[0], 24)  # long names on two lines
+        short = textwrap.fill(short_name(str(row.location_name).split(",")[0]), 24)  # long names on two lines
         texts.append(ax.text(row.longitude, row.latitude, f"{short} ({row.deaths_best:,})", fontsize=7,
                              bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
     if texts:
